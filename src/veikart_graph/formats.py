@@ -1,0 +1,222 @@
+"""Media types as data, content negotiation as one function, and result serializers.
+
+No Flask here: the CLI's ``query --format`` and the HTTP endpoint use the same tables.
+Serializers stop at ``max_rows`` + 1 and raise ``ResultTooLarge``: a result is never cut short
+silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+
+from .errors import BadRequest, NotAcceptable, ResultTooLarge
+from .namespaces import PREFIXES
+
+
+@dataclass(frozen=True)
+class MediaType:
+    key: str
+    media_type: str
+    suffix: str
+    label: str
+
+
+SELECT, ASK, GRAPH = "select", "ask", "graph"
+
+RESULT_TYPES = (
+    MediaType("json", "application/sparql-results+json", "srj", "SPARQL JSON"),
+    MediaType("xml", "application/sparql-results+xml", "srx", "SPARQL XML"),
+    MediaType("csv", "text/csv", "csv", "CSV"),
+    MediaType("tsv", "text/tab-separated-values", "tsv", "TSV"),
+)
+GRAPH_TYPES = (
+    MediaType("ttl", "text/turtle", "ttl", "Turtle"),
+    MediaType("nt", "application/n-triples", "nt", "N-Triples"),
+    MediaType("jsonld", "application/ld+json", "jsonld", "JSON-LD"),
+    MediaType("rdfxml", "application/rdf+xml", "rdf", "RDF/XML"),
+)
+DATASET_TYPES = (
+    MediaType("trig", "application/trig", "trig", "TriG"),
+    MediaType("nq", "application/n-quads", "nq", "N-Quads"),
+)
+ALIASES = {
+    "turtle": "ttl", "ntriples": "nt", "n-triples": "nt", "json-ld": "jsonld", "rdf": "rdfxml",
+    "rdf+xml": "rdfxml", "srj": "json", "srx": "xml", "nquads": "nq", "n-quads": "nq",
+}
+RDF_FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML, "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS,
+}
+BOOLEAN_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
+}
+
+
+def offers(kind: str) -> tuple[MediaType, ...]:
+    """What a result of ``kind`` (select, ask, graph) can be served as, preferred first."""
+    return GRAPH_TYPES if kind == GRAPH else RESULT_TYPES
+
+
+def by_key(key: str, choices: Iterable[MediaType]) -> MediaType | None:
+    wanted = ALIASES.get(key.lower(), key.lower())
+    for media in choices:
+        if wanted in (media.key, media.media_type, media.suffix):
+            return media
+    return None
+
+
+def negotiate(accept: str | None, choices: tuple[MediaType, ...],
+              format_param: str | None = None) -> MediaType:
+    """Pick a media type: ``format`` wins, then ``Accept`` (q-values), else the first offer.
+
+    ``*/*`` and a missing or empty ``Accept`` give the first offer. Nothing acceptable raises
+    ``NotAcceptable`` listing what is offered.
+    """
+    if format_param:
+        media = by_key(format_param.strip(), choices)
+        if media is None:
+            raise BadRequest(
+                f"unknown format {format_param!r}; use one of: "
+                + ", ".join(m.key for m in choices)
+            )
+        return media
+    if not accept or not accept.strip():
+        return choices[0]
+    parsed = parse_accept_header(accept, MIMEAccept)
+    best = parsed.best_match([m.media_type for m in choices])
+    if best is None:
+        raise NotAcceptable(
+            "none of the requested media types can be produced; available: "
+            + ", ".join(m.media_type for m in choices),
+            link="https://www.rfc-editor.org/rfc/rfc9110#name-406-not-acceptable",
+        )
+    return next(m for m in choices if m.media_type == best)
+
+
+def result_kind(result: object) -> str:
+    if isinstance(result, ox.QueryBoolean):
+        return ASK
+    if isinstance(result, ox.QuerySolutions):
+        return SELECT
+    return GRAPH
+
+
+def serialize(result: object, media: MediaType, max_rows: int) -> bytes:
+    """Serialize a pyoxigraph query result; raise ``ResultTooLarge`` past ``max_rows``."""
+    kind = result_kind(result)
+    if kind == ASK:
+        return result.serialize(format=BOOLEAN_FORMATS[media.key])
+    if kind == SELECT:
+        names = [v.value for v in result.variables]
+        rows = _capped(result, max_rows, "rows")
+        return SOLUTION_WRITERS[media.key](names, rows)
+    return serialize_triples(_capped(result, max_rows, "triples"), media.key)
+
+
+def serialize_triples(triples: Iterable[ox.Triple], key: str) -> bytes:
+    prefixes = PREFIXES if key in ("ttl", "trig", "rdfxml") else None
+    return ox.serialize(list(triples), format=RDF_FORMATS[key], prefixes=prefixes)
+
+
+def _capped(items: Iterable, max_rows: int, what: str) -> list:
+    collected = []
+    for item in items:
+        if len(collected) >= max_rows:
+            raise ResultTooLarge(
+                f"the result has more than {max_rows} {what} (the server's limit); "
+                "narrow the query or add LIMIT/OFFSET to page through it"
+            )
+        collected.append(item)
+    return collected
+
+
+def _json_term(term: object) -> dict[str, object]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, object] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "triple", "value": {
+        "subject": _json_term(term.subject), "predicate": _json_term(term.predicate),
+        "object": _json_term(term.object)}}
+
+
+def write_json(names: list[str], rows: list) -> bytes:
+    bindings = [
+        {n: _json_term(row[n]) for n in names if row[n] is not None} for row in rows
+    ]
+    body = {"head": {"vars": names}, "results": {"bindings": bindings}}
+    return json.dumps(body, ensure_ascii=False).encode("utf-8")
+
+
+def _xml_term(term: object) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        if term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+        return f"<literal>{escape(term.value)}</literal>"
+    return f"<literal>{escape(str(term))}</literal>"
+
+
+def write_xml(names: list[str], rows: list) -> bytes:
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
+    out += [f"<variable name={quoteattr(n)}/>" for n in names]
+    out += ["</head>", "<results>"]
+    for row in rows:
+        out.append("<result>")
+        out += [f"<binding name={quoteattr(n)}>{_xml_term(row[n])}</binding>"
+                for n in names if row[n] is not None]
+        out.append("</result>")
+    out += ["</results>", "</sparql>"]
+    return "\n".join(out).encode("utf-8")
+
+
+def _csv_value(term: object) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.NamedNode | ox.Literal):
+        return term.value
+    return str(term)
+
+
+def write_csv(names: list[str], rows: list) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(names)
+    for row in rows:
+        writer.writerow([_csv_value(row[n]) for n in names])
+    return buffer.getvalue().encode("utf-8")
+
+
+def write_tsv(names: list[str], rows: list) -> bytes:
+    lines = ["\t".join(f"?{n}" for n in names)]
+    for row in rows:
+        lines.append("\t".join("" if row[n] is None else str(row[n]) for n in names))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+SOLUTION_WRITERS = {"json": write_json, "xml": write_xml, "csv": write_csv, "tsv": write_tsv}

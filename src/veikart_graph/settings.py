@@ -1,0 +1,108 @@
+"""Every setting in one declarative table: name, environment variable, default and help.
+
+The table feeds ``Settings.from_env()``, the CLI and the README (a test checks that every
+setting is documented there).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, NamedTuple
+
+
+class Setting(NamedTuple):
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("root", ".", "Project folder holding ontology/, shapes/ and data/."),
+    Setting("build_dir", "build", "Where snapshots are written (relative to root)."),
+    Setting("host", "127.0.0.1", "Interface `serve` listens on."),
+    Setting("port", 8000, "Port `serve` listens on."),
+    Setting("workers", 2, "Worker processes of the WSGI server (gunicorn)."),
+    Setting("threads", 4, "Threads per worker process."),
+    Setting("query_timeout", 10.0, "Seconds a SPARQL query may run before it is stopped (503)."),
+    Setting("max_rows", 10000, "Most result rows/triples a query may return; more is an error."),
+    Setting("max_query_bytes", 65536, "Largest query text or POST body accepted (413 above)."),
+    Setting("query_slots", 2, "Query processes per worker: concurrent SPARQL queries per worker."),
+    Setting("queue_wait", 2.0, "Seconds a query waits for a free slot before 503 + Retry-After."),
+    Setting("query_memory_mb", 2048, "Address-space limit of each query process, in MiB."),
+    Setting("service_allowlist", "", "Space-separated endpoint IRIs SERVICE may call (off if empty)."),
+    Setting("public_url", "", "Public base URL of the service (for metadata); empty = the request's."),
+    Setting("store", "embedded", "`embedded` (the built snapshot in-process) or a SPARQL store URL."),
+)
+
+
+def _coerce(value: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        return value.lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(value)
+    if isinstance(default, float):
+        return float(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path = Path(".")
+    build_dir: Path = Path("build")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 2
+    threads: int = 4
+    query_timeout: float = 10.0
+    max_rows: int = 10000
+    max_query_bytes: int = 65536
+    query_slots: int = 2
+    queue_wait: float = 2.0
+    query_memory_mb: int = 2048
+    service_allowlist: str = ""
+    public_url: str = ""
+    store: str = "embedded"
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Defaults, then ``VEIKART_<NAME>`` environment variables, then ``overrides``."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for setting in SETTINGS:
+            raw = env.get(f"VEIKART_{setting.name.upper()}")
+            if raw is not None and raw != "":
+                values[setting.name] = _coerce(raw, setting.default)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls().updated(**values)
+
+    def updated(self, **values: Any) -> Settings:
+        known = {f.name for f in fields(self)}
+        unknown = set(values) - known
+        if unknown:
+            raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
+        for key in ("root", "build_dir"):
+            if key in values:
+                values[key] = Path(values[key])
+        return replace(self, **values)
+
+    @property
+    def root_dir(self) -> Path:
+        return self.root.resolve()
+
+    @property
+    def snapshot_root(self) -> Path:
+        build = self.build_dir if self.build_dir.is_absolute() else self.root / self.build_dir
+        return build.resolve()
+
+    @property
+    def service_endpoints(self) -> tuple[str, ...]:
+        return tuple(self.service_allowlist.split())
+
+    def as_env(self) -> dict[str, str]:
+        """The settings as ``VEIKART_*`` variables, to hand to worker processes."""
+        return {
+            f"VEIKART_{s.name.upper()}": str(getattr(self, s.name)) for s in SETTINGS
+        }

@@ -1,0 +1,50 @@
+"""The Flask application: ``create_app(settings, graph)``. Only this package imports Flask."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from ..settings import Settings
+from ..snapshot import Snapshot
+from ..store import KnowledgeGraph
+from . import errors, headers, i18n
+from .state import KEY, State
+
+
+def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = None,
+               snapshot: Snapshot | None = None) -> Flask:
+    """Create and configure an instance of the Flask application.
+
+    With no ``graph``, the current snapshot is loaded (built first if missing or stale).
+    """
+    settings = settings or Settings.from_env()
+    if graph is None:
+        from ..build import ensure_snapshot
+
+        snapshot = snapshot or ensure_snapshot(settings)
+        graph = KnowledgeGraph.from_snapshot(snapshot.dataset_path, snapshot.manifest.hash)
+    app = Flask(__name__)
+    app.config.update(JSON_AS_ASCII=False, MAX_CONTENT_LENGTH=settings.max_query_bytes + 1024)
+    app.extensions[KEY] = State(settings=settings, graph=graph, snapshot=snapshot)
+    i18n.init_app(app)
+    errors.init_app(app)
+    headers.init_app(app)
+    from . import sparql
+
+    app.register_blueprint(sparql.bp)
+    _register_optional(app)
+    return app
+
+
+def _register_optional(app: Flask) -> None:
+    """Blueprints of the browser and other features, registered when present."""
+    import importlib
+
+    for name in ("pages", "views", "search", "dataset", "ops", "changes"):
+        try:
+            module = importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+            continue
+        module.init_app(app)
