@@ -199,3 +199,22 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int |
     click.echo(f"serving snapshot {snapshot.manifest.short_hash} at "
                f"http://{settings.host}:{settings.port}/ with {settings.workers} workers", err=True)
     run_server(settings)
+
+
+def _register_optional_commands() -> None:
+    """Commands that live with their feature (``<module>:command``), added when present."""
+    import importlib
+
+    for spec in ("veikart_graph.search.cli:search", "veikart_graph.releases.cli:diff",
+                 "veikart_graph.importer:import_command", "veikart_graph.publish:publish"):
+        module_name, _, attr = spec.partition(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name and module_name.startswith(exc.name):
+                continue
+            raise
+        main.add_command(getattr(module, attr))
+
+
+_register_optional_commands()

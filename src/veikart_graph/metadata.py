@@ -100,7 +100,7 @@ def _dataset(g: Graph, issued: date) -> None:
         g.add((DATASET, DCAT.theme, theme))
     for word in ("e-helse", "veikart", "digitalisering", "helse og omsorg"):
         g.add((DATASET, DCAT.keyword, Literal(word, lang="nb")))
-    g.add((DATASET, DCAT.inSeries, VKID.veikart))
+    g.add((DATASET, URIRef(str(DCAT) + "inSeries"), VKID.veikart))
     g.add((DATASET, FOAF.page, URIRef(BASE + "dataset")))
     g.add((DATASET, DCTERMS.accessRights,
            URIRef("http://publications.europa.eu/resource/authority/access-right/PUBLIC")))

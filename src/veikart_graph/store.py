@@ -2,7 +2,9 @@
 
 pyoxigraph (Rust) answers this data's query mix 40-7000x faster than rdflib's pure-Python
 evaluator (``../shared/reference/perf-baseline.md``, and ``bench/``), so every query runs here.
-Values are always bound with ``substitutions`` (SPARQL SEP-0007), never spliced into text.
+Values are bound with a trailing ``VALUES`` clause built from pyoxigraph terms: the term
+constructors validate IRIs and escape literals, so user text cannot break out of the term
+(pyoxigraph's ``substitutions`` only binds projected variables, so it cannot serve here).
 """
 
 from __future__ import annotations
@@ -39,6 +41,16 @@ def to_term(value: object) -> Term:
     return ox.Literal(text)
 
 
+def values_clause(bindings: Mapping[str, object]) -> str:
+    """``VALUES (?a ?b) { (<iri> "lit") }`` for one row of bindings."""
+    names = list(bindings)
+    for name in names:
+        if not name.isidentifier():
+            raise ValueError(f"bad variable name {name!r}")
+    terms = " ".join(str(to_term(bindings[n])) for n in names)
+    return f"VALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }}"
+
+
 class KnowledgeGraph:
     """Read-only access to one snapshot; shared by the web pages, the CLI and the tests."""
 
@@ -62,13 +74,13 @@ class KnowledgeGraph:
         """Evaluate ``text``; the default graph is the union of the queryable graphs."""
         default = [ox.NamedNode(g) for g in default_graphs] if default_graphs else DEFAULT_GRAPHS
         named = [ox.NamedNode(g) for g in named_graphs] if named_graphs else None
-        substitutions = {ox.Variable(k): to_term(v) for k, v in (bindings or {}).items()}
+        if bindings:
+            text = text + "\n" + values_clause(bindings)
         try:
             return self.store.query(
                 text,
                 default_graph=default,
                 named_graphs=named,
-                substitutions=substitutions or None,
                 custom_functions=dict(custom_functions) if custom_functions else None,
             )
         except SyntaxError as exc:
@@ -99,7 +111,6 @@ class KnowledgeGraph:
     def entities_by_class(self) -> dict[str, int]:
         rows = self.select(
             "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) { GRAPH vkg:data { ?s a ?c } "
-            "FILTER(STRSTARTS(STR(?s), ?base)) } GROUP BY ?c ORDER BY ?c",
-            base=ox.Literal(str(VKID)),
+            f'FILTER(STRSTARTS(STR(?s), "{VKID}")) }} GROUP BY ?c ORDER BY ?c'
         )
         return {row["c"].value: int(row["n"].value) for row in rows}

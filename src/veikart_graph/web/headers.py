@@ -22,6 +22,4 @@ def init_app(app: Flask) -> None:
         if request.path.startswith(CORS_PREFIXES):
             response.headers["Access-Control-Allow-Origin"] = "*"
             response.headers["Access-Control-Expose-Headers"] = "Link, Vary, Content-Location"
-        if response.mimetype and response.mimetype.startswith("text/") and response.charset is None:
-            response.charset = "utf-8"
         return response
