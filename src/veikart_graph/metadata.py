@@ -69,6 +69,7 @@ def _catalog(g: Graph) -> None:
     g.add((CATALOG, DCTERMS.identifier, Literal(str(CATALOG))))
     g.add((CATALOG, DCTERMS.publisher, PUBLISHER))
     g.add((CATALOG, DCAT.dataset, DATASET))
+    g.add((CATALOG, DCAT.contactPoint, VKID["datasett#kontakt"]))
     g.add((CATALOG, DCAT.service, SERVICE))
     g.add((CATALOG, DCTERMS.license, NLOD))
     g.add((CATALOG, DCTERMS.language, URIRef("http://publications.europa.eu/resource/authority/language/NOB")))
@@ -96,6 +97,7 @@ def _dataset(g: Graph, issued: date) -> None:
     g.add((VKID["datasett#kontakt"], RDF.type, VCARD.Organization))
     g.add((VKID["datasett#kontakt"], VCARD.hasURL, CONTACT_URL))
     g.add((VKID["datasett#kontakt"], VCARD["organization-name"], Literal("Helsedirektoratet", lang="nb")))
+    g.add((VKID["datasett#kontakt"], VCARD.fn, Literal("Helsedirektoratet", lang="nb")))
     for theme in THEMES:
         g.add((DATASET, DCAT.theme, theme))
     for word in ("e-helse", "veikart", "digitalisering", "helse og omsorg"):
