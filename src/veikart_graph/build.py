@@ -6,9 +6,10 @@ Order and why:
 2. ``infer`` runs owlrl on the data's links plus the curated axioms (see ``inference``); it
    cannot fail on bad data, and its output is derived, so it is not validated.
 3. ``describe_dataset`` writes the DCAT-AP-NO/VoID record from the counts.
-4. ``validate`` checks the *asserted* data plus that record against shapes/ (pySHACL,
-   ``inference="none"``). Invalid data raises ``NotConformingError`` with the report, and
-   nothing is written.
+4. ``validate`` checks the *asserted* data, the ontology's code lists and that record against
+   shapes/ (pySHACL, ``inference="none"``; pySHACL does not mix ``ont_graph`` into the data
+   without inference, so the ontology is part of the validated graph). Invalid data raises
+   ``NotConformingError`` with the report, and nothing is written.
 5. ``write_snapshot`` writes the named graphs as N-Quads and swaps ``build/current`` atomically.
 
 Only this module (with ``validation`` and ``inference``) knows pySHACL and owlrl exist.
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import RDF, Graph, URIRef
 
 from . import __version__
@@ -87,8 +89,15 @@ def check(settings: Settings, data_files: list[Path] | None = None,
     with _step("load", timings, progress):
         sources = load_sources(settings.root_dir, data_files)
     with _step("validate", timings, progress):
-        report = validate(sources.data, sources.shapes, sources.ontology)
-    return sources, report.with_files(sources.files_by_subject)
+        metadata = describe_dataset(sources.data, {}, date.today())
+        report = validate_sources(sources, metadata)
+    return sources, report
+
+
+def validate_sources(sources: Sources, metadata: Graph) -> ValidationReport:
+    """Validate the asserted data, the ontology's code lists and the dataset record."""
+    report = validate(sources.data + sources.ontology + metadata, sources.shapes, sources.ontology)
+    return report.with_files(sources.files_by_subject)
 
 
 def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResult:
@@ -109,8 +118,7 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
     graphs[GRAPH_METADATA] = metadata
     counts[str(GRAPH_METADATA)] = len(metadata)
     with _step("validate", timings, progress):
-        report = validate(sources.data + metadata, sources.shapes, sources.ontology)
-        report = report.with_files(sources.files_by_subject)
+        report = validate_sources(sources, metadata)
     if not report.conforms:
         raise NotConformingError(
             f"the data breaks {len(report.violations)} rules; no snapshot was written", report
@@ -133,7 +141,8 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
 
 
 def to_nquads(graphs: dict[URIRef, Graph]) -> bytes:
-    """N-Quads of the named graphs (rdflib's N-Triples lines with the graph IRI added)."""
+    """Canonical N-Quads of the named graphs (RDFC-1.0 blank node labels, sorted lines), so the
+    same sources always give the same bytes and the same content hash."""
     out: list[bytes] = []
     for iri, graph in graphs.items():
         suffix = f" <{iri}> .".encode()
@@ -141,7 +150,10 @@ def to_nquads(graphs: dict[URIRef, Graph]) -> bytes:
             line = line.strip()
             if line.endswith(b" ."):
                 out.append(line[:-2] + suffix)
-    return b"\n".join(out) + b"\n"
+    dataset = ox.Dataset(ox.parse(b"\n".join(out), format=ox.RdfFormat.N_QUADS))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    lines = sorted(str(quad) + " ." for quad in dataset)
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def entities_by_class(data: Graph) -> dict[str, int]:

@@ -80,9 +80,10 @@ def load_sources(root: Path, data_files: list[Path] | None = None) -> Sources:
     for path in data_paths:
         if not path.is_file():
             raise SourceError("file not found", where=str(path))
-    ontology, _ = load_graph(ontology_files)
+    ontology, by_subject = load_graph(ontology_files)
     shapes, _ = load_graph(shape_files)
-    data, by_subject = load_graph(data_paths)
+    data, data_subjects = load_graph(data_paths)
+    by_subject.update(data_subjects)
     return Sources(
         ontology=ontology,
         shapes=shapes,

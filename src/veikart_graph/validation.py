@@ -57,9 +57,12 @@ class ValidationReport:
     violations: list[Violation] = field(default_factory=list)
 
     def text(self, lang: str = "nb") -> str:
-        if self.conforms:
-            return "Dataene er gyldige." if lang == "nb" else "The data conforms."
         lines = [v.describe(lang) for v in self.violations]
+        if self.conforms:
+            head = "Dataene er gyldige." if lang == "nb" else "The data conforms."
+            if lines:
+                head += f" {len(lines)} " + ("advarsler:" if lang == "nb" else "warnings:")
+            return "\n".join([head, *lines])
         head = f"{len(lines)} brudd på reglene:" if lang == "nb" else f"{len(lines)} violations:"
         return "\n".join([head, *lines])
 

@@ -1,0 +1,60 @@
+"""A real ``veikart-graph serve`` process on a free loopback port, for end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def running_server(build_dir: Path, *, workers: int = 2, env: dict[str, str] | None = None,
+                   ready_timeout: float = 60.0) -> Iterator[str]:
+    """Start ``veikart-graph serve``; yield its base URL; stop it afterwards."""
+    port = free_port()
+    environment = {**os.environ, "VEIKART_ROOT": str(ROOT), "VEIKART_BUILD_DIR": str(build_dir),
+                   **(env or {})}
+    log = open(build_dir / f"serve-{port}.log", "wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "veikart_graph", "serve", "--port", str(port), "--workers", str(workers)],
+        env=environment, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(base, process, ready_timeout)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def _wait_ready(base: str, process: subprocess.Popen, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(base + "/sparql?query=ASK%7B%7D", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("server did not become ready")

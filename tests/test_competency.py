@@ -1,0 +1,124 @@
+"""Competency questions a researcher would ask, answered by SPARQL on the real graph and
+checked against the facts file (../shared/reference/veikart-facts.yaml)."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from tests.conftest import FACTS
+from veikart_graph.store import KnowledgeGraph
+
+
+@pytest.fixture(scope="module")
+def facts() -> dict:
+    assert FACTS.is_file(), f"facts file missing: {FACTS}"
+    return yaml.safe_load(FACTS.read_text(encoding="utf-8"))
+
+
+def values(rows: list[dict], name: str) -> list[str]:
+    return [row[name].value for row in rows if name in row]
+
+
+def test_q1_the_five_goals_with_exact_titles(graph: KnowledgeGraph, facts):
+    rows = graph.select('SELECT ?n ?t { ?g a vk:Goal ; skos:notation ?n ; skos:prefLabel ?t '
+                        'FILTER(LANG(?t) = "nb") } ORDER BY ?n')
+    assert values(rows, "t") == [g["title"] for g in facts["goals"]]
+
+
+def test_q2_sub_goals_of_goal_1(graph: KnowledgeGraph, facts):
+    rows = graph.select('SELECT ?t { ?s vk:subGoalOf vkid:mal\\/1 ; skos:prefLabel ?t ; skos:notation ?n . '
+                        'FILTER(LANG(?t) = "nb") FILTER NOT EXISTS { ?s vk:uncertain true } } ORDER BY ?n')
+    expected = [s["title"] for s in facts["sub_goals"] if s["goal"] == "1" and s.get("title")]
+    assert values(rows, "t") == expected
+
+
+def test_q3_activities_of_sub_goal_1b(graph: KnowledgeGraph, facts):
+    rows = graph.select('SELECT ?t { ?a a vk:Activity ; vk:contributesTo ?s ; skos:prefLabel ?t . '
+                        '?s skos:notation "1B" FILTER(LANG(?t) = "nb") }')
+    expected = {a["name"] for a in facts["activities"] if a["sub_goal"] == "1B"}
+    assert set(values(rows, "t")) == expected
+
+
+def test_q4_portfolio_measures_per_strategic_goal(graph: KnowledgeGraph, facts):
+    rows = graph.select('SELECT ?n (COUNT(DISTINCT ?m) AS ?c) { ?m a vk:PortfolioMeasure ; '
+                        'vk:supportsGoal/skos:notation ?n } GROUP BY ?n')
+    counted = {row["n"].value: int(row["c"].value) for row in rows}
+    expected: dict[str, int] = {}
+    for m in facts["portfolio_measures"]:
+        if m.get("strategic_goal") and m.get("risk"):
+            expected[m["strategic_goal"]] = expected.get(m["strategic_goal"], 0) + 1
+    assert counted == expected
+
+
+def test_q5_organisations_with_organisation_numbers(graph: KnowledgeGraph, facts):
+    rows = graph.select('SELECT ?name ?nr { ?o a vk:Organisation ; skos:prefLabel ?name ; '
+                        'vk:organisationNumber ?nr FILTER(LANG(?name) = "nb") }')
+    found = {row["name"].value: row["nr"].value for row in rows}
+    expected = {o["name"]: o["org_number"] for o in facts["organisations"]["items"] if o.get("org_number")}
+    assert found == expected
+
+
+def test_q6_enhetsregisteret_links_match_the_numbers(graph: KnowledgeGraph):
+    rows = graph.select('SELECT ?nr ?link { ?o vk:organisationNumber ?nr ; schema:sameAs ?link '
+                        'FILTER(STRSTARTS(STR(?link), "https://data.brreg.no/")) }')
+    assert rows
+    for row in rows:
+        assert row["link"].value == f"https://data.brreg.no/enhetsregisteret/api/enheter/{row['nr'].value}"
+
+
+def test_q7_the_phases_in_order(graph: KnowledgeGraph, facts):
+    rows = graph.select('SELECT ?t { ?p a vk:Phase ; skos:prefLabel ?t ; schema:position ?pos '
+                        'FILTER(LANG(?t) = "nb") } ORDER BY ?pos')
+    assert values(rows, "t") == [p["name"] for p in facts["phases"]["items"]]
+
+
+def test_q8_owner_of_each_activity(graph: KnowledgeGraph, facts):
+    rows = graph.select('SELECT ?a ?o { ?x a vk:Activity ; skos:prefLabel ?a ; vk:owner/skos:prefLabel ?o '
+                        'FILTER(LANG(?a) = "nb" && LANG(?o) = "nb") }')
+    found = {(row["a"].value, row["o"].value) for row in rows}
+    expected = {(a["name"], o) for a in facts["activities"] for o in a.get("owners") or []}
+    assert found == expected
+
+
+def test_q9_measured_values_of_digital_contact(graph: KnowledgeGraph, facts):
+    measurement = next(m for m in facts["indicators"]["related_measurements"]
+                       if m["name"].startswith("Andel innbyggere som har vært i digital kontakt"))
+    rows = graph.select('SELECT ?y ?v { ?i skos:prefLabel ?name . ?obs vk:indicator ?i ; vk:refYear ?y ; '
+                        'sdmx-measure:obsValue ?v } ORDER BY ?y', name=_nb(measurement["name"]))
+    found = {row["y"].value: float(row["v"].value) for row in rows}
+    assert found == {year: float(v) for year, v in measurement["values"].items()}
+
+
+def test_q10_pll_targets_by_year(graph: KnowledgeGraph):
+    rows = graph.select('SELECT ?y ?v { ?obs vk:valueKind vkid:verditype\\/malverdi ; vk:refYear ?y ; '
+                        'sdmx-measure:obsValue ?v ; vk:indicator/skos:prefLabel ?l '
+                        'FILTER(CONTAINS(?l, "PLL") || CONTAINS(?l, "legemiddelliste")) }')
+    found = {row["y"].value: float(row["v"].value) for row in rows}
+    assert found.get("2027") == 50.0 and found.get("2029") == 80.0
+
+
+def test_q11_uncertain_sub_goals_have_no_invented_title(graph: KnowledgeGraph):
+    rows = graph.select('SELECT ?n ?t { ?s a vk:SubGoal ; vk:uncertain true ; skos:notation ?n ; '
+                        'skos:prefLabel ?t FILTER(LANG(?t) = "nb") } ORDER BY ?n')
+    assert values(rows, "n") == ["1C", "1D", "2A"]
+    assert all("ikke funnet" in t for t in values(rows, "t"))
+
+
+def test_q12_governance_bodies_of_the_advisory_model(graph: KnowledgeGraph, facts):
+    rows = graph.select('SELECT ?t { ?b a vk:GovernanceBody ; skos:prefLabel ?t FILTER(LANG(?t) = "nb") }')
+    names = set(values(rows, "t"))
+    for body in ("Nasjonalt e-helseråd", "NUIT", "NUFA"):
+        assert body in names
+
+
+def test_q13_every_entity_has_a_source(graph: KnowledgeGraph):
+    rows = graph.select('SELECT ?s { GRAPH vkg:data { ?s a ?c FILTER(STRSTARTS(STR(?c), STR(vk:))) '
+                        'FILTER NOT EXISTS { ?s dct:source ?src } } }')
+    assert values(rows, "s") == []
+
+
+def _nb(text: str):
+    import pyoxigraph as ox
+
+    return ox.Literal(text, language="nb")

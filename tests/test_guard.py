@@ -1,0 +1,65 @@
+"""Checks on query text before evaluation: size, nesting, updates, SERVICE allow-list."""
+
+from __future__ import annotations
+
+import pytest
+
+from veikart_graph.errors import BadRequest, Forbidden, PayloadTooLarge, QueryError
+from veikart_graph.guard import check_query, is_update, nesting_depth, service_endpoints
+
+
+def test_deep_nesting_is_refused_before_evaluation():
+    deep = "SELECT * WHERE " + "{" * 200 + " ?s ?p ?o " + "}" * 200
+    with pytest.raises(QueryError, match="nests 200 levels"):
+        check_query(deep, max_bytes=10**6, allowlist=())
+
+
+def test_braces_in_strings_iris_and_comments_do_not_count():
+    text = 'SELECT * { ?s ?p "{{{{" . # {{{{\n ?s ?p <http://x/a> }'
+    assert nesting_depth(text) == 1
+
+
+def test_oversized_query_is_413():
+    with pytest.raises(PayloadTooLarge):
+        check_query("SELECT * {}" + " " * 100, max_bytes=50, allowlist=())
+
+
+@pytest.mark.parametrize("text", [
+    "INSERT DATA { <http://a> <http://b> <http://c> }",
+    "PREFIX ex: <http://ex/>\nDELETE WHERE { ?s ?p ?o }",
+    "LOAD <http://example.org/data.ttl>",
+    "drop all",
+    "\\u0049NSERT DATA { <http://a> <http://b> <http://c> }",
+])
+def test_updates_are_recognised(text):
+    """SPARQL 1.1 Protocol §2.2: update operations; this endpoint is read-only."""
+    assert is_update(text)
+    with pytest.raises(Forbidden, match="read-only"):
+        check_query(text, max_bytes=10**6, allowlist=())
+
+
+def test_service_endpoints_resolve_prefixes_and_escapes():
+    text = "PREFIX ex: <http://ex.org/> SELECT * { SERV\\u0049CE ex:sparql { ?s ?p ?o } }"
+    assert service_endpoints(text) == ["http://ex.org/sparql"]
+
+
+def test_service_to_unlisted_host_is_refused_and_listed_one_passes():
+    text = "SELECT * { SERVICE <http://10.0.0.1/sparql> { ?s ?p ?o } }"
+    with pytest.raises(Forbidden, match="not allowed"):
+        check_query(text, max_bytes=10**6, allowlist=())
+    check_query(text, max_bytes=10**6, allowlist=("http://10.0.0.1/sparql",))
+
+
+def test_service_with_a_variable_endpoint_is_refused():
+    with pytest.raises(Forbidden):
+        check_query("SELECT * { SERVICE ?x { ?s ?p ?o } }", max_bytes=10**6,
+                    allowlist=("http://a/",))
+
+
+def test_unparseable_query_with_service_is_a_bad_request():
+    with pytest.raises(BadRequest):
+        check_query("SELECT * { SERVICE <http://a/> { ?s ?p", max_bytes=10**6, allowlist=())
+
+
+def test_plain_queries_pass():
+    check_query("SELECT ?service WHERE { ?service ?p ?o }", max_bytes=10**6, allowlist=())
