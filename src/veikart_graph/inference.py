@@ -3,9 +3,10 @@
 owlrl's full closure of the data is mostly noise (reflexive owl:sameAs for every term, literal
 subjects, axiomatic triples about RDF/OWL themselves). So inference is given less to do:
 
-1. the input is the data's links between resources (triples whose object is an IRI: literals
-   take part in none of the rules we want) plus only the schema axioms that drive the wanted
-   inferences (``rdfs:subClassOf``, ``rdfs:subPropertyOf``, ``owl:inverseOf``,
+1. the input is the data's links between resources (triples whose object is an IRI) and the
+   literal-valued triples whose property has a super-property (``vk:refYear`` ⊑
+   ``sdmx-dimension:refPeriod``): no other literal takes part in the rules we want; plus only
+   the schema axioms that drive the wanted inferences (``rdfs:subClassOf``, ``rdfs:subPropertyOf``, ``owl:inverseOf``,
    ``owl:TransitiveProperty``) from ``ontology/``;
 2. owlrl's ``DeductiveClosure(OWLRL_Semantics)`` runs on that, without axiomatic or datatype
    triples;
@@ -30,8 +31,9 @@ DROPPED_PREDICATES = {OWL.sameAs, OWL.differentFrom}
 def reasoning_input(data: Graph, ontology: Graph) -> Graph:
     """The links between resources in ``data`` plus the driving axioms from ``ontology``."""
     scratch = Graph()
+    has_super = set(ontology.subjects(RDFS.subPropertyOf, None))
     for s, p, o in data:
-        if not isinstance(o, Literal):
+        if not isinstance(o, Literal) or p in has_super:
             scratch.add((s, p, o))
     for predicate in SCHEMA_PREDICATES:
         for s, o in ontology.subject_objects(predicate):
