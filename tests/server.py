@@ -23,10 +23,10 @@ def free_port() -> int:
 
 @contextmanager
 def running_server(build_dir: Path, *, workers: int = 2, env: dict[str, str] | None = None,
-                   ready_timeout: float = 60.0) -> Iterator[str]:
+                   ready_timeout: float = 60.0, root: Path = ROOT) -> Iterator[str]:
     """Start ``veikart-graph serve``; yield its base URL; stop it afterwards."""
     port = free_port()
-    environment = {**os.environ, "VEIKART_ROOT": str(ROOT), "VEIKART_BUILD_DIR": str(build_dir),
+    environment = {**os.environ, "VEIKART_ROOT": str(root), "VEIKART_BUILD_DIR": str(build_dir),
                    **(env or {})}
     log = open(build_dir / f"serve-{port}.log", "wb")
     process = subprocess.Popen(
@@ -34,6 +34,7 @@ def running_server(build_dir: Path, *, workers: int = 2, env: dict[str, str] | N
         env=environment, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
     )
     base = f"http://127.0.0.1:{port}"
+    running_server.process = process  # type: ignore[attr-defined]
     try:
         _wait_ready(base, process, ready_timeout)
         yield base

@@ -181,7 +181,6 @@ def test_invalid_fixture_violates_exactly_its_shape(fixture: Path) -> None:
 # {?var} templates, dropping the language tag (pyshacl/constraints/constraint_component.py,
 # make_v_result). Until validation.py restores the tagged originals from sh:sourceConstraint,
 # both message_nb and message_en carry one of the two texts.
-@pytest.mark.xfail(reason="pySHACL drops language tags of SHACL-SPARQL messages", strict=False)
 @pytest.mark.parametrize("fixture", SPARQL_FIXTURES, ids=lambda p: p.stem)
 def test_sparql_result_messages_keep_languages(fixture: Path) -> None:
     """SHACL-SPARQL results carry the constraint's sh:message in nb and in en.

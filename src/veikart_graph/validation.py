@@ -68,11 +68,13 @@ class ValidationReport:
 
     def with_files(self, files_by_subject: dict[str, str]) -> ValidationReport:
         """The same report with each violation's ``file`` filled in from ``files_by_subject``."""
-        located = [
-            Violation(**{**v.__dict__, "file": files_by_subject.get(v.focus.split("#")[0])
-                         or files_by_subject.get(v.focus)})
-            for v in self.violations
-        ]
+        def locate(v: Violation) -> str | None:
+            for key in (v.focus, v.focus.split("#")[0], v.value or "", (v.value or "").split("#")[0]):
+                if key in files_by_subject:
+                    return files_by_subject[key]
+            return None
+
+        located = [Violation(**{**v.__dict__, "file": locate(v)}) for v in self.violations]
         return ValidationReport(self.conforms, located)
 
 
@@ -86,14 +88,15 @@ def validate(data: Graph, shapes: Graph, ontology: Graph | None = None) -> Valid
         advanced=True,
         allow_warnings=True,
     )
-    violations = sorted(_violations(results), key=lambda v: (v.focus, v.path or "", v.message_en))
+    violations = sorted(_violations(results, shapes), key=lambda v: (v.focus, v.path or "", v.message_en))
     return ValidationReport(bool(conforms), violations)
 
 
-def _violations(results: Graph) -> list[Violation]:
+def _violations(results: Graph, shapes: Graph) -> list[Violation]:
+    """Top-level results only (nested ``sh:detail`` results of helper shapes are left out)."""
     found = []
-    for result in results.subjects(SH.resultSeverity, None):
-        nb, en = _messages(results, result)
+    for result in results.objects(None, SH.result):
+        nb, en = _messages(results, result, shapes)
         found.append(
             Violation(
                 focus=_text(results.value(result, SH.focusNode)) or "",
@@ -108,11 +111,19 @@ def _violations(results: Graph) -> list[Violation]:
     return found
 
 
-def _messages(results: Graph, result: Node) -> tuple[str, str]:
+def _messages(results: Graph, result: Node, shapes: Graph) -> tuple[str, str]:
+    """The result's message in nb and en. pySHACL drops the language tags of SHACL-SPARQL
+    messages (it re-creates them untagged to fill in templates), so for those the tagged
+    ``sh:message`` values are read from the constraint in the shapes graph."""
     by_lang: dict[str | None, str] = {}
     for message in results.objects(result, SH.resultMessage):
         if isinstance(message, Literal):
             by_lang[message.language] = str(message)
+    constraint = results.value(result, SH.sourceConstraint)
+    if constraint is not None and set(by_lang) <= {None}:
+        for message in shapes.objects(constraint, SH.message):
+            if isinstance(message, Literal) and message.language:
+                by_lang[message.language] = str(message)
     fallback = by_lang.get(None) or next(iter(by_lang.values()), "")
     return by_lang.get("nb", fallback), by_lang.get("en", fallback)
 

@@ -19,9 +19,10 @@ def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = 
     """
     settings = settings or Settings.from_env()
     if graph is None:
-        from ..build import ensure_snapshot
+        if snapshot is None:
+            from ..build import ensure_snapshot
 
-        snapshot = snapshot or ensure_snapshot(settings)
+            snapshot = ensure_snapshot(settings)
         graph = KnowledgeGraph.from_snapshot(snapshot.dataset_path, snapshot.manifest.hash)
     app = Flask(__name__)
     app.config.update(JSON_AS_ASCII=False, MAX_CONTENT_LENGTH=settings.max_query_bytes + 1024)

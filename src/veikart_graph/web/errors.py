@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, g, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from ..errors import Overloaded, VeikartError
@@ -52,6 +52,7 @@ def error_response(status: int, message: str, *, where: str | None = None,
 def init_app(app: Flask) -> None:
     @app.errorhandler(VeikartError)
     def handle_veikart(exc: VeikartError) -> Response:
+        g.error_kind = type(exc).__name__
         headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Overloaded) else None
         if exc.status == 405:
             headers = {"Allow": "GET, POST, OPTIONS"}

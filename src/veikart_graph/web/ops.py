@@ -1,0 +1,88 @@
+"""Operations: /healthz (alive), /readyz (snapshot loaded), /metrics (Prometheus), a structured
+access log line per request (JSON, query text truncated), and the ``X-Snapshot`` header that
+says which snapshot answered."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+
+from flask import Blueprint, Flask, Response, g, request
+
+from ..metrics import Metrics
+from .state import get_state
+
+bp = Blueprint("ops", __name__)
+access_log = logging.getLogger("veikart_graph.access")
+QUERY_LOG_CHARS = 200
+
+
+@bp.route("/healthz")
+def healthz() -> Response:
+    return Response("ok\n", 200, mimetype="text/plain")
+
+
+@bp.route("/readyz")
+def readyz() -> Response:
+    state = get_state()
+    body = {"ready": True, "snapshot": state.graph.snapshot_hash,
+            "built_at": state.snapshot.manifest.built_at if state.snapshot else None,
+            "store": state.settings.store}
+    return Response(json.dumps(body), 200, mimetype="application/json")
+
+
+@bp.route("/metrics")
+def metrics() -> Response:
+    state = get_state()
+    built_at = state.snapshot.manifest.built_at if state.snapshot else ""
+    text = _metrics().render(state.graph.snapshot_hash[:12], built_at)
+    return Response(text, 200, content_type="text/plain; version=0.0.4; charset=utf-8")
+
+
+def _metrics() -> Metrics:
+    from flask import current_app
+
+    return current_app.extensions["veikart_metrics"]
+
+
+def _endpoint_name() -> str:
+    path = request.path
+    for prefix, name in (("/sparql", "sparql"), ("/id/", "id"), ("/def", "def"), ("/page/", "page"),
+                         ("/data/", "data"), ("/search", "search"), ("/veikart", "views"),
+                         ("/query", "query"), ("/download", "download"), ("/dataset", "dataset")):
+        if path.startswith(prefix):
+            return name
+    return "other"
+
+
+def _query_text() -> str:
+    text = request.values.get("query", "") if request.mimetype != "application/sparql-query" else (
+        request.get_data(as_text=True) if (request.content_length or 0) < 65536 else "")
+    return text[:QUERY_LOG_CHARS]
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["veikart_metrics"] = Metrics()
+    app.register_blueprint(bp)
+
+    @app.before_request
+    def start_timer() -> None:
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def record(response: Response) -> Response:
+        seconds = time.perf_counter() - g.get("started", time.perf_counter())
+        endpoint = _endpoint_name()
+        _metrics().observe(endpoint, response.status_code, seconds)
+        if g.get("error_kind") == "QueryTimeout":
+            _metrics().count_timeout()
+        response.headers["X-Snapshot"] = get_state().graph.snapshot_hash[:12]
+        if access_log.isEnabledFor(logging.INFO):
+            access_log.info(json.dumps({
+                "method": request.method, "path": request.path, "status": response.status_code,
+                "ms": round(seconds * 1000, 2), "endpoint": endpoint,
+                "query": _query_text() if endpoint in ("sparql", "query") else None,
+                "snapshot": get_state().graph.snapshot_hash[:12],
+            }, ensure_ascii=False))
+        return response
