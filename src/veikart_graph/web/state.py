@@ -13,6 +13,8 @@ from ..snapshot import Snapshot
 from ..store import KnowledgeGraph
 
 KEY = "veikart"
+# SPARQL custom functions (vk:textScore, vk:matches) evaluated in the query processes.
+SEARCH_FUNCTIONS = "veikart_graph.search.sparql:sparql_functions"
 
 
 @dataclass
@@ -33,7 +35,7 @@ class State:
                 self._pool = QueryPool(PoolConfig(
                     dataset_path=self.snapshot.dataset_path, size=s.query_slots,
                     timeout=s.query_timeout, max_rows=s.max_rows, memory_mb=s.query_memory_mb,
-                    queue_wait=s.queue_wait, functions=s.extra.get("sparql_functions", ""),
+                    queue_wait=s.queue_wait, functions=s.extra.get("sparql_functions", SEARCH_FUNCTIONS),
                 ))
             return self._pool
 
