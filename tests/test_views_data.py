@@ -1,0 +1,221 @@
+"""The data behind the roadmap views (``veikart_graph.views_data``), on the real graph and on a
+small sample (tests/roadmap_sample.py) for what the real data does not have yet.
+
+Facts are from ../shared/reference/veikart-facts.yaml; the data model is docs/model.md.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.roadmap_sample import load_sample
+from veikart_graph import views_data as vd
+from veikart_graph.store import KnowledgeGraph
+
+TITLES_1 = {
+    "1A": "Innbygger skal ha mulighet for å administrere behandlingsforløp, digital dialog og "
+          "innsynstjenester gjennom Helsenorge",
+    "1B": "Innbyggere skal ha tilgang på velferdsteknologi og digital hjemmeoppfølging",
+    "1E": "Innbyggere skal ha tilgang på elektronisk helsekort for gravide",
+}
+
+
+@pytest.fixture(scope="module")
+def sample() -> KnowledgeGraph:
+    """The made-up sample roadmap."""
+    return load_sample()
+
+
+def labels(items) -> list[str]:
+    return [i.ref.label.value for i in items]
+
+
+# ------------------------------------------------------------------------------------ home
+
+def test_home_has_the_strategy_vision_period_and_five_goals_in_order(graph):
+    home = vd.home(graph, "nb")
+    assert home.strategy.label.value == "Nasjonal e-helsestrategi for helse- og omsorgssektoren"
+    assert home.vision == vd.Text(
+        "Sammen om helhetlige, trygge og nyskapende tjenester som fremmer helse og mestring", "nb")
+    assert home.period == "2023-2030"
+    assert [g.ref.notation for g in home.goals] == ["1", "2", "3", "4", "5"]
+    assert home.goals[1].ref.label.value == "Enklere arbeidshverdag"
+
+
+# Counts per goal recomputed with property paths over the asserted links only (not the inferred
+# vk:contributesToTransitive the views use): the two must agree.
+INDEPENDENT_COUNTS = {
+    "subgoals": "?x vk:subGoalOf ?g",
+    "activities": "?x a vk:Activity ; vk:contributesTo/vk:subGoalOf? ?g",
+    "measures": "?x a vk:PortfolioMeasure ; (vk:supportsGoal|vk:contributesTo)/vk:subGoalOf? ?g",
+    "indicators": "?x a vk:Indicator ; vk:measures/(vk:benefitStatementOf|vk:subGoalOf)* ?g",
+}
+
+
+def independent_counts(graph: KnowledgeGraph) -> dict[tuple[str, str], int]:
+    """(goal IRI, count name) → count, from ``INDEPENDENT_COUNTS``; absent means 0."""
+    counts = {}
+    for name, pattern in INDEPENDENT_COUNTS.items():
+        rows = graph.select(f"SELECT ?g (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?g a vk:Goal . {pattern} }} GROUP BY ?g")
+        counts.update({(row["g"].value, name): int(row["n"].value) for row in rows})
+    return counts
+
+
+def test_home_counts_match_an_independent_query(graph):
+    expected = independent_counts(graph)
+    for goal in vd.home(graph, "nb").goals:
+        for name in INDEPENDENT_COUNTS:
+            assert getattr(goal, name) == expected.get((goal.ref.iri, name), 0), (goal.ref.notation, name)
+    assert vd.home(graph, "nb").goals[0].subgoals == 5
+
+
+# ------------------------------------------------------------------------------------ goal, sub-goal
+
+def test_goal_1_lists_its_sub_goals_in_order_with_exact_titles(graph):
+    page = vd.goal_page(graph, vd.iri_of("mal", "1"), "nb")
+    assert [s.ref.notation for s in page.subgoals] == ["1A", "1B", "1C", "1D", "1E"]
+    titles = {s.ref.notation: s.ref.label.value for s in page.subgoals}
+    assert {k: titles[k] for k in TITLES_1} == TITLES_1
+    assert {s.ref.notation for s in page.subgoals if s.ref.uncertain} == {"1C", "1D"}
+
+
+def test_goal_1_groups_activities_by_phase_and_says_when_it_is_not_stated(graph):
+    """The sources give no phase for these activities: they sit in the "not stated" group."""
+    page = vd.goal_page(graph, vd.iri_of("mal", "1"), "nb")
+    section_1b = next(s for s in page.subgoals if s.ref.notation == "1B")
+    groups = section_1b.phase_groups
+    assert [g.phase for g in groups] == [None]
+    assert "Velferdsteknologi og digital hjemmeoppfølging" in labels(groups[0].items)
+    assert "DHV - Sentrale tiltak digital hjemmeoppfølging og velferdsteknologi" in labels(page.measures)
+
+
+def test_goal_description_keeps_its_language(graph):
+    """Descriptions are English paraphrases (model.md): the page must know they are @en."""
+    page = vd.goal_page(graph, vd.iri_of("mal", "1"), "nb")
+    assert page.details.descriptions and all(d.lang == "en" for d in page.details.descriptions)
+    assert page.details.sources
+
+
+def test_phase_groups_follow_phase_order_with_unknown_last(sample):
+    page = vd.goal_page(sample, vd.iri_of("mal", "1"), "en")
+    groups = page.subgoals[0].phase_groups
+    assert [g.phase.key if g.phase else None for g in groups] == ["konsept", "innforing", None]
+    assert groups[0].phase.ref.label == vd.Text("Concept", "en")
+
+
+def test_sub_goal_1b_has_benefit_statements_and_its_activities(graph):
+    page = vd.subgoal_page(graph, vd.iri_of("delmal", "1b"), "nb")
+    assert page.goal.notation == "1"
+    assert [b.ref.notation for b in page.benefits] == ["1B-1", "1B-2", "1B-3", "1B-4"]
+    assert all(b.ref.uncertain for b in page.benefits)
+    assert set(labels(i for g in page.phase_groups for i in g.items)) == {
+        "Velferdsteknologi og digital hjemmeoppfølging",
+        "Velferdsteknologisk knutepunkt og datadeling innenfor samme virksomhet"}
+
+
+def test_sub_goal_2b_shows_the_indicators_that_measure_it(graph):
+    page = vd.subgoal_page(graph, vd.iri_of("delmal", "2b"), "nb")
+    assert {i.key for i in page.indicators} >= {"pll-andel-prioriterte-aktorer"}
+
+
+# ------------------------------------------------------------------------------------ owners
+
+def test_helsedirektoratet_owns_welfare_technology_activity_and_portfolio_measures(graph):
+    page = vd.owner_page(graph, vd.iri_of("organisasjon", "helsedirektoratet"), "nb")
+    assert "Velferdsteknologi og digital hjemmeoppfølging" in labels(page.activities)
+    assert "Program pasientens legemiddelliste" in labels(page.measures)
+    assert page.organisation_number == "983544622"
+    assert page.register_links == ["https://data.brreg.no/enhetsregisteret/api/enheter/983544622"]
+
+
+def test_hod_ownership_of_e_multidose_is_marked_uncertain(graph):
+    """The facts file marks this owner uncertain; the view must say so."""
+    page = vd.owner_page(graph, vd.iri_of("organisasjon", "helse-og-omsorgsdepartementet"), "nb")
+    multidose = next(i for i in page.activities if i.ref.key == "e-multidose")
+    assert [o.uncertain for o in multidose.owners] == [True]
+    helsekort = next(i for i in page.activities if i.ref.key == "digitalt-helsekort-gravide")
+    assert [o.uncertain for o in helsekort.owners] == [False]
+
+
+def test_owner_list_counts_what_each_organisation_owns(graph):
+    owners = {o.ref.key: o for o in vd.owners(graph, "nb")}
+    assert len(owners) >= 14
+    assert owners["helse-og-omsorgsdepartementet"].activities == 2
+    assert owners["direktoratet-for-e-helse"].projects == 5
+    assert owners["helsedirektoratet"].total >= 5
+
+
+def test_merged_organisation_points_to_its_successor(graph):
+    page = vd.owner_page(graph, vd.iri_of("organisasjon", "direktoratet-for-e-helse"), "nb")
+    assert page.merged_into.key == "helsedirektoratet"
+    assert len(page.projects) == 5
+
+
+# ------------------------------------------------------------------------------------ user groups
+
+def test_municipalities_group_plans_digital_citizen_services_for_2026(graph):
+    page = vd.user_group_page(graph, vd.iri_of("brukergruppe", "kommuner-og-fylkeskommuner"), "nb")
+    assert "Digitale innbyggertjenester i kommunal helse- og omsorgstjeneste" in labels(page.items)
+    year_2026 = next(y for y in page.years if y.year == 2026)
+    entry = year_2026.entries[0]
+    assert entry.item.ref.key == "digitale-innbyggertjenester-kommune"
+    assert [m.when for m in entry.milestones] == ["2026-01"]
+
+
+def test_user_groups_list_the_known_groups_with_counts(graph):
+    groups = {g.ref.key: g for g in vd.user_groups(graph, "nb")}
+    assert {"kommuner-og-fylkeskommuner", "fastleger", "kommuner-og-fastleger"} <= set(groups)
+    assert groups["kommuner-og-fylkeskommuner"].items >= 1
+    assert groups["kommuner-og-fastleger"].ref.uncertain
+
+
+def test_items_without_years_are_undated(sample):
+    years, undated = vd.by_year(vd.load_items(sample, "nb"))
+    assert [y.year for y in years] == [2024, 2025, 2026, 2031]
+    assert labels(undated) == ["Aktivitet uten fase"]
+    in_2025 = years[1].entries[0]
+    assert in_2025.in_span and [m.when for m in in_2025.milestones] == ["2025-03"]
+
+
+# ------------------------------------------------------------------------------------ phases
+
+def test_phase_page_lists_items_in_that_phase(sample):
+    page = vd.phase_page(sample, vd.iri_of("fase", "innforing"), "nb")
+    assert labels(page.items) == ["Aktivitet med periode"]
+    assert page.items_without_phase == 1 and page.total == 3
+
+
+# ------------------------------------------------------------------------------------ timeline
+
+def test_timeline_puts_dated_items_on_the_axis_and_the_rest_apart(graph):
+    timeline = vd.timeline(graph, "nb")
+    assert timeline.axis[0] <= 2023 and timeline.axis[-1] >= 2030
+    dated = {i.ref.key for i in timeline.dated}
+    assert {"digitalt-helsekort-gravide", "digitale-innbyggertjenester-kommune"} <= dated
+    assert "vkp-datadeling" in {i.ref.key for i in timeline.undated}
+    assert len(timeline.dated) + len(timeline.undated) == timeline.total
+
+
+def test_timeline_filters_by_goal_owner_and_user_group(graph):
+    by_goal = vd.timeline(graph, "nb", vd.TimelineFilter(goal=vd.iri_of("mal", "2")))
+    keys = {i.ref.key for i in [*by_goal.dated, *by_goal.undated]}
+    assert keys == {"e-multidose", "program-pasientens-legemiddelliste"}
+    by_owner = vd.timeline(graph, "nb", vd.TimelineFilter(owner=vd.iri_of("organisasjon", "helsedirektoratet")))
+    assert all(i.owned_by(vd.iri_of("organisasjon", "helsedirektoratet")) for i in [*by_owner.dated, *by_owner.undated])
+    by_group = vd.timeline(graph, "nb", vd.TimelineFilter(
+        user_group=vd.iri_of("brukergruppe", "kommuner-og-fylkeskommuner")))
+    assert labels(by_group.dated) == ["Digitale innbyggertjenester i kommunal helse- og omsorgstjeneste"]
+
+
+def test_timeline_axis_stretches_to_items_outside_the_strategy_period(sample):
+    timeline = vd.timeline(sample, "nb")
+    assert timeline.axis == list(range(2023, 2032))
+    spans = {i.ref.key: i.span_years for i in timeline.dated}
+    assert spans == {"med-periode": [2024, 2025, 2026], "konsept": [2031]}
+
+
+def test_filter_options_offer_goals_owners_and_groups(graph):
+    options = vd.filter_options(graph, "nb")
+    assert [g.notation for g in options.goals] == ["1", "2", "3", "4", "5"]
+    assert "helsedirektoratet" in {o.key for o in options.owners}
+    assert "kommuner-og-fylkeskommuner" in {g.key for g in options.user_groups}
