@@ -42,3 +42,18 @@ def test_search_snippet_of_hostile_description_is_safe(tiny) -> None:
 def test_snippet_prefers_the_description(index) -> None:
     hit = index.search(SearchRequest(q="Digihelse")).hits[0]
     assert hit.snippet.startswith("<mark>Digihelse</mark> lets users")
+
+
+def test_matched_words_of_the_label_are_marked(index) -> None:
+    hit = index.search(SearchRequest(q="legemiddellista", limit=1)).hits[0]
+    assert hit.label_html == "Program pasientens <mark>legemiddelliste</mark>"
+
+
+def test_a_notation_does_not_light_up_the_whole_title(index) -> None:
+    hit = index.search(SearchRequest(q="1B", limit=1)).hits[0]
+    assert hit.doc.notation == "1B" and "<mark>" not in hit.label_html
+
+
+def test_label_in_the_requested_language(index) -> None:
+    hit = index.search(SearchRequest(q="general practitioners", limit=1, lang="en")).hits[0]
+    assert hit.label_html == "<mark>General</mark> <mark>practitioners</mark>"

@@ -20,7 +20,8 @@ Tables:
   neighbourhood (``typos``).
 - ``synonyms``: one-word names (abbreviations such as "NHN", notations such as "1B") → the
   entity's other names as phrases, from ``skos:altLabel``/``skos:notation`` in the data; and
-  abbreviations the text defines, "pasientens legemiddelliste (PLL)" (``abbreviations``).
+  abbreviations the text defines, "pasientens legemiddelliste (PLL)" (``abbreviations``). A
+  notation's phrases match only running text (``scope``).
 - ``meta``: snapshot hash, counts, format version.
 """
 
@@ -49,6 +50,7 @@ PART_SOURCES = ("label", "alt", "body")
 MIN_PART, MIN_COMPOUND = 4, 7
 MAX_PHRASE = 12
 KIND_CODE, KIND_LABEL = 0, 1
+SCOPE_ALL, SCOPE_TEXT = 0, 1  # where a synonym phrase may match: any field, or running text only
 # FTS5 prefix indexes for prefix queries of 3-12 letters: ~35 % more disk, 3-5x faster
 # snippet() and prefix matching on broad queries (measured on 100k triples).
 PREFIXES = "3 4 5 6 7 8 9 10 11 12"
@@ -66,7 +68,7 @@ CREATE TABLE facet_values(facet TEXT, value TEXT, iri TEXT, notation TEXT, label
                           label_en TEXT, position INTEGER, PRIMARY KEY(facet, value)) WITHOUT ROWID;
 CREATE TABLE vocab(term TEXT PRIMARY KEY, word TEXT, freq INTEGER) WITHOUT ROWID;
 CREATE TABLE deletes(del TEXT, term TEXT, PRIMARY KEY(del, term)) WITHOUT ROWID;
-CREATE TABLE synonyms(term TEXT, phrase TEXT, PRIMARY KEY(term, phrase)) WITHOUT ROWID;
+CREATE TABLE synonyms(term TEXT, phrase TEXT, scope INTEGER, PRIMARY KEY(term, phrase, scope)) WITHOUT ROWID;
 """
 
 
@@ -108,30 +110,34 @@ def document_keys(doc: Document) -> set[tuple[str, int]]:
     return {(k, kind) for k, kind in keys if k}
 
 
-def document_synonyms(doc: Document) -> set[tuple[str, str]]:
-    """One-word names and letter-bearing notations → the entity's other names."""
-    names = list(doc.names)
-    if doc.notation and any(ch.isalpha() for ch in doc.notation):
-        names.append((doc.notation, ""))
-    phrases = {analysis.key(text, lang) for text, lang in names}
+def _one_term(text: str, lang: str) -> str | None:
+    terms = analysis.analyse(text, lang)
+    if len(terms) == 1 and len(terms[0]) >= 2 and any(ch.isalpha() for ch in terms[0]):
+        return terms[0]
+    return None
+
+
+def document_synonyms(doc: Document) -> set[tuple[str, str, int]]:
+    """(term, phrase, scope): a one-word name → the entity's other names (found anywhere); a
+    notation with letters ("1B") → its names, found only in running text (the entity itself is
+    found by the notation, and its title need not light up as a match)."""
+    phrases = {analysis.key(text, lang) for text, lang in doc.names}
     found = set()
-    for text, lang in names:
-        terms = analysis.analyse(text, lang)
-        if len(terms) != 1 or len(terms[0]) < 2 or not any(ch.isalpha() for ch in terms[0]):
-            continue
-        for phrase in phrases:
-            if phrase != terms[0] and 0 < len(phrase.split()) <= MAX_PHRASE:
-                found.add((terms[0], phrase))
+    for text, lang in doc.names:
+        term = _one_term(text, lang)
+        found |= {(term, p, SCOPE_ALL) for p in phrases if term and p != term and len(p.split()) <= MAX_PHRASE}
+    notation = _one_term(doc.notation, "") if doc.notation else None
+    found |= {(notation, p, SCOPE_TEXT) for p in phrases if notation and p != notation and len(p.split()) <= MAX_PHRASE}
     return found
 
 
-def defined_synonyms(doc: Document) -> set[tuple[str, str]]:
+def defined_synonyms(doc: Document) -> set[tuple[str, str, int]]:
     """Abbreviations defined in the document's own text → their long forms."""
     found = set()
     for column in ("label", "alt", "body", "detail"):
         for text, lang in doc.fields.get(column, []):
             for short, long in abbreviations.definitions(text):
-                found.add((analysis.term(short), analysis.key(long, lang)))
+                found.add((analysis.term(short), analysis.key(long, lang), SCOPE_ALL))
     return found
 
 
@@ -159,8 +165,8 @@ class Writer:
                               [(doc_id, c, data.originals[c]) for c in COLUMNS if data.originals[c]])
         self.conn.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?, ?)",
                               [(k, doc_id, kind) for k, kind in document_keys(doc)])
-        self.conn.executemany("INSERT OR IGNORE INTO synonyms VALUES (?, ?)", document_synonyms(doc))
-        self.conn.executemany("INSERT OR IGNORE INTO synonyms VALUES (?, ?)", defined_synonyms(doc))
+        self.conn.executemany("INSERT OR IGNORE INTO synonyms VALUES (?, ?, ?)",
+                              document_synonyms(doc) | defined_synonyms(doc))
         self.conn.executemany("INSERT OR IGNORE INTO facets VALUES (?, ?, ?)", [
             (facet, value_key(facet, value), doc_id)
             for facet in FACETS for value in doc.facets.get(facet, ())])

@@ -30,6 +30,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
+from html import escape
 from pathlib import Path
 
 from ..errors import BadRequest
@@ -37,11 +38,13 @@ from ..namespaces import BASE
 from . import analysis, snippets, typos
 from .documents import COLUMNS
 from .facets import FACETS, MAX_WORDS, Filters, SearchRequest
-from .index import FTS_COLUMNS, WEIGHTS
+from .index import FTS_COLUMNS, SCOPE_TEXT, WEIGHTS
 
 TEXT_COLUMNS = "{" + " ".join(COLUMNS) + "}"
+RUNNING_TEXT = "{body related detail}"
 SNIPPET_ORDER = ("body", "alt", "related", "detail", "code")
 SNIPPET_TERMS = 24
+LABEL_TERMS = 64  # FTS5's most: enough for the whole label field
 MAX_SYNONYMS = 10
 MAX_FIXES = 3
 MAX_SUGGESTIONS = 8
@@ -77,11 +80,12 @@ class Group:
 
     word: analysis.QueryWord
     terms: list[str]
-    phrases: list[str] = field(default_factory=list)
+    phrases: list[tuple[str, int]] = field(default_factory=list)  # (phrase, index.SCOPE_*)
 
     def expression(self) -> str:
         parts = [term_expression(t) for t in self.terms]
-        parts += [f"{TEXT_COLUMNS} : {fts_string(p)}" for p in self.phrases]
+        parts += [f"{RUNNING_TEXT if scope == SCOPE_TEXT else TEXT_COLUMNS} : {fts_string(p)}"
+                  for p, scope in self.phrases]
         return "(" + " OR ".join(parts) + ")"
 
 
@@ -121,6 +125,7 @@ class Hit:
     score: float
     exact: bool
     snippet: str = ""  # HTML: escaped text, matches in <mark>
+    label_html: str = ""  # HTML: the label in the request's language, matches in <mark>
     belongs_to: list[DocInfo] = field(default_factory=list)  # its goals and sub-goals
 
 
@@ -195,6 +200,7 @@ def _hit_dict(hit: Hit, rank: int, lang: str, labels: dict[str, str]) -> dict:
         "url": page_path(hit.doc.iri),
         "type": {"key": hit.doc.type, "label": labels.get(hit.doc.type, hit.doc.type)},
         "label": hit.doc.label(lang),
+        "label_html": hit.label_html or escape(hit.doc.label(lang)),
         "notation": hit.doc.notation or None,
         "snippet": hit.snippet,
         "belongs_to": [{"iri": d.iri, "url": page_path(d.iri), "type": d.type, "notation": d.notation or None,
@@ -275,9 +281,9 @@ class SearchIndex:
     def _group(self, conn: sqlite3.Connection, word: analysis.QueryWord) -> Group:
         terms = list(word.terms)
         marks = ",".join("?" * len(terms))
-        phrases = [row[0] for row in conn.execute(
-            f"SELECT DISTINCT phrase FROM synonyms WHERE term IN ({marks}) LIMIT {MAX_SYNONYMS}",  # noqa: S608
-            terms)]
+        phrases = conn.execute(
+            f"SELECT phrase, MIN(scope) FROM synonyms WHERE term IN ({marks}) "  # noqa: S608 - only '?' marks
+            f"GROUP BY phrase ORDER BY phrase LIMIT {MAX_SYNONYMS}", terms).fetchall()
         return Group(word, terms, phrases)
 
     @staticmethod
@@ -340,7 +346,7 @@ class SearchIndex:
         found = frozenset(matched.scores)
         selected = matched.order(self.apply(found, request.filters))
         page = selected[request.offset:request.offset + request.limit]
-        hits = self._hits(page, matched)
+        hits = self._hits(page, matched, request.lang)
         suggestions = self.suggest(request.q) if request.q and not found else []
         return SearchResult(request, len(selected), hits, self.facet_counts(found, request.filters),
                             matched.corrections, suggestions, time.perf_counter() - started)
@@ -355,16 +361,18 @@ class SearchIndex:
             return {}
         return {self.docs[d].iri: matched.relevance(d) for d in matched.scores}
 
-    def _hits(self, page: list[int], matched: Matched) -> list[Hit]:
+    def _hits(self, page: list[int], matched: Matched, lang: str) -> list[Hit]:
         originals = self._originals(page)
-        texts = self._snippets(page, matched.expression, originals) if matched.expression else {}
+        marked = self._snippets(page, matched.expression, originals, lang) if matched.expression else {}
         hits = []
         for doc_id in page:
             own = originals.get(doc_id, {})
-            snippet = texts.get(doc_id) or snippets.lead(own.get("body") or own.get("detail") or "")
+            snippet, label_html = marked.get(doc_id, (None, None))
+            snippet = snippet or snippets.lead(own.get("body") or own.get("detail") or "")
             doc = self.docs[doc_id]
             belongs = [self.by_iri[i] for i in doc.belongs_to if i in self.by_iri]
-            hits.append(Hit(doc, matched.relevance(doc_id), doc_id in matched.exact, snippet, belongs))
+            hits.append(Hit(doc, matched.relevance(doc_id), doc_id in matched.exact, snippet,
+                            label_html or "", belongs))
         return hits
 
     def _originals(self, ids: list[int]) -> dict[int, dict[str, str]]:
@@ -377,24 +385,28 @@ class SearchIndex:
             out.setdefault(doc, {})[column] = text
         return out
 
-    def _snippets(self, ids: list[int], expression: str, originals: dict[int, dict[str, str]]) -> dict[int, str]:
+    def _snippets(self, ids: list[int], expression: str, originals: dict[int, dict[str, str]],
+                  lang: str) -> dict[int, tuple[str | None, str | None]]:
+        """Per document: the first text field with a match as a snippet, and the marked label."""
         if not ids:
             return {}
-        columns = [FTS_COLUMNS.index(c) for c in SNIPPET_ORDER]
-        calls = ", ".join(f"snippet(entries, {i}, char(1), char(2), '', {SNIPPET_TERMS})" for i in columns)
-        names = ", ".join(SNIPPET_ORDER)
+        fields = (*SNIPPET_ORDER, "label")
+        calls = ", ".join(f"snippet(entries, {FTS_COLUMNS.index(c)}, char(1), char(2), '', "
+                          f"{LABEL_TERMS if c == 'label' else SNIPPET_TERMS})" for c in fields)
         marks = ",".join("?" * len(ids))
         rows = self.connection().execute(
-            f"SELECT rowid, {names}, {calls} FROM entries WHERE entries MATCH ? AND rowid IN ({marks})",  # noqa: S608
-            [expression, *ids]).fetchall()
+            f"SELECT rowid, {', '.join(fields)}, {calls} FROM entries "  # noqa: S608 - names are ours
+            f"WHERE entries MATCH ? AND rowid IN ({marks})", [expression, *ids]).fetchall()
         out = {}
         for row in rows:
-            doc_id, analysed, found = row[0], row[1:1 + len(columns)], row[1 + len(columns):]
-            for column, text, snippet in zip(SNIPPET_ORDER, analysed, found, strict=True):
-                html = snippets.highlight(snippet, text, originals.get(doc_id, {}).get(column, ""))
-                if html:
-                    out[doc_id] = html
-                    break
+            doc_id, analysed, found = row[0], row[1:1 + len(fields)], row[1 + len(fields):]
+            own = originals.get(doc_id, {})
+            texts = dict(zip(fields, zip(analysed, found, strict=True), strict=True))
+            snippet = next((html for c in SNIPPET_ORDER
+                            if (html := snippets.highlight(texts[c][1], texts[c][0], own.get(c, "")))), None)
+            label = snippets.mark_label(texts["label"][1], texts["label"][0], own.get("label", ""),
+                                        self.docs[doc_id].label(lang))
+            out[doc_id] = (snippet, label)
         return out
 
     def suggest(self, q: str) -> list[str]:

@@ -51,6 +51,34 @@ def _start_term(snippet: str, analysed: str) -> int | None:
     return analysed.count(" ", 0, position)
 
 
+def marked_words(snippet: str, analysed: str) -> set[int]:
+    """Indexes (in the whole field) of the words a snippet marks."""
+    start = _start_term(snippet, analysed) if START in snippet else None
+    if start is None:
+        return set()
+    return {start + i for i, marked in enumerate(_marked_terms(snippet)) if marked}
+
+
+def mark_label(snippet: str, analysed: str, original: str, label: str) -> str | None:
+    """HTML of ``label`` (one literal of the label field) with its matched words marked."""
+    marked = marked_words(snippet, analysed)
+    position = original.find(label)
+    spans = [m.span() for m in analysis.words(original)]
+    if not marked or position < 0 or len(spans) != analysed.count(" ") + 1:
+        return None
+    end = position + len(label)
+    inside = [(i, span) for i, span in enumerate(spans) if position <= span[0] and span[1] <= end]
+    if not any(i in marked for i, _ in inside):
+        return None
+    pieces, cursor = [], position
+    for i, (begin, stop) in inside:
+        if i in marked:
+            pieces += [escape(original[cursor:begin]), "<mark>", escape(original[begin:stop]), "</mark>"]
+            cursor = stop
+    pieces.append(escape(original[cursor:end]))
+    return "".join(pieces)
+
+
 def highlight(snippet: str, analysed: str, original: str) -> str | None:
     """HTML of the original words behind ``snippet``, matches in ``<mark>``; None if no match."""
     if START not in snippet:

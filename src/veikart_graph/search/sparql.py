@@ -41,7 +41,9 @@ MAX_TEXT = 500
 
 
 def _text(term: object) -> str | None:
-    if isinstance(term, ox.Literal) and len(term.value) <= MAX_TEXT:
+    """The text of a plain or language-tagged string literal of at most ``MAX_TEXT`` characters."""
+    if isinstance(term, ox.Literal) and len(term.value) <= MAX_TEXT and \
+            (term.language or term.datatype.value == XSD + "string"):
         return term.value
     return None
 
