@@ -219,3 +219,9 @@ def test_filter_options_offer_goals_owners_and_groups(graph):
     assert [g.notation for g in options.goals] == ["1", "2", "3", "4", "5"]
     assert "helsedirektoratet" in {o.key for o in options.owners}
     assert "kommuner-og-fylkeskommuner" in {g.key for g in options.user_groups}
+
+
+def test_phase_overview_counts_items_per_phase_and_without_one(sample):
+    overview = vd.phase_overview(sample, "nb")
+    assert [(p.key, n) for p, n in overview.phases] == [("konsept", 1), ("innforing", 1)]
+    assert (overview.without_phase, overview.total) == (1, 3)

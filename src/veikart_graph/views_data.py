@@ -377,9 +377,19 @@ class PhasePage:
     total: int
 
 
-def phase_summaries(graph: KnowledgeGraph, lang: str) -> list[tuple[Phase, int]]:
+@dataclass
+class PhaseOverview:
+    """Every phase with how many items are in it, and how many items have no phase stated."""
+
+    phases: list[tuple[Phase, int]]
+    without_phase: int
+    total: int
+
+
+def phase_overview(graph: KnowledgeGraph, lang: str) -> PhaseOverview:
     items = load_items(graph, lang)
-    return [(p, sum(1 for i in items if i.phase == p)) for p in load_phases(graph, lang)]
+    counts = [(p, sum(1 for i in items if i.phase == p)) for p in load_phases(graph, lang)]
+    return PhaseOverview(counts, sum(1 for i in items if i.phase is None), len(items))
 
 
 def phase_page(graph: KnowledgeGraph, phase: str, lang: str) -> PhasePage:

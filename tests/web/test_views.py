@@ -301,3 +301,16 @@ def test_error_page_is_html_for_browsers(client):
     response = client.get("/veikart/tidslinje?mal=9", headers=HTML)
     assert response.status_code == 400 and response.mimetype == "text/html"
     assert "Filteret mal=9 finnes ikke" in response.get_data(as_text=True)
+
+
+def test_links_go_to_the_view_or_entity_page_and_keep_the_language(app):
+    from veikart_graph import views_data as vd
+    from veikart_graph.web.views import view_href
+
+    with app.test_request_context("/?lang=en"):
+        app.preprocess_request()
+        link = lambda iri: view_href(vd.Ref(iri, vd.Text("x")))  # noqa: E731
+        assert link("https://w3id.org/veikart/id/mal/1") == "/veikart/mal/1?lang=en"
+        assert link("https://w3id.org/veikart/id/organisasjon/ks") == "/veikart/eier/ks?lang=en"
+        assert link("https://w3id.org/veikart/id/aktivitet/e-multidose") == "/id/aktivitet/e-multidose?lang=en"
+        assert link("http://qudt.org/vocab/unit/PERCENT") == "http://qudt.org/vocab/unit/PERCENT"

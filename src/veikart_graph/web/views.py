@@ -38,8 +38,9 @@ TIMELINE_FILTERS = {"mal": "mal", "eier": "organisasjon", "brukergruppe": "bruke
 def view_href(ref: vd.Ref) -> str:
     """The roadmap view of ``ref`` if it has one, else its entity page; keeps the language."""
     segment, _, key = ref.iri[len(vd.VKID):].partition("/") if ref.iri.startswith(str(vd.VKID)) else ("", "", "")
-    path = VIEW_PATHS[segment] + key if segment in VIEW_PATHS and "#" not in key else ref.href
-    return f"{path}?lang={g.get('lang', 'nb')}"
+    if segment in VIEW_PATHS and "#" not in key:
+        return f"{VIEW_PATHS[segment]}{key}?lang={g.get('lang', 'nb')}"
+    return f"{ref.href}?lang={g.get('lang', 'nb')}" if ref.href.startswith("/") else ref.href
 
 
 def check_lang() -> None:
@@ -122,10 +123,7 @@ def user_group(key: str) -> str:
 @bp.route("/veikart/faser")
 def phases() -> str:
     check_lang()
-    graph = get_graph()
-    items = vd.load_items(graph, lang())
-    return render_template("phases.html", phases=vd.phase_summaries(graph, lang()), total=len(items),
-                           without_phase=sum(1 for i in items if i.phase is None))
+    return render_template("phases.html", overview=vd.phase_overview(get_graph(), lang()))
 
 
 @bp.route("/veikart/fase/<key>")
