@@ -152,3 +152,8 @@ def test_hostile_query_is_answered_or_refused_never_500(client, q: str) -> None:
 def test_control_bytes_are_ignored(client) -> None:
     body = get_json(client, "/search.json?q=%00legemiddel%01liste%1f")
     assert body["query"] == "legemiddel liste"
+
+
+def test_query_without_words_lists_everything(client) -> None:
+    html = client.get("/search?q=%21%21%21").get_data(as_text=True)
+    assert "oppføringer i veikartet" in html and "treff for «!!!»" not in html

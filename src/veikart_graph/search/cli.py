@@ -14,7 +14,8 @@ from ..snapshot import current_snapshot
 from . import hook  # noqa: F401 - registers the index build hook for `veikart-graph build`
 from .facets import FACETS, MAX_LIMIT, parse_request
 from .index import ensure_index
-from .query import SearchIndex, SearchResult
+from .query import SearchIndex
+from .results import SearchResult
 
 
 def _params(text: str, limit: int, offset: int, filters: tuple[str, ...]) -> dict[str, list[str]]:

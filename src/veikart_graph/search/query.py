@@ -24,21 +24,19 @@ connection per thread) and keeps only the small per-document tables in memory.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
-from html import escape
 from pathlib import Path
 
 from ..errors import BadRequest
-from ..namespaces import BASE
 from . import analysis, snippets, typos
 from .documents import COLUMNS
 from .facets import FACETS, MAX_WORDS, Filters, SearchRequest
 from .index import FTS_COLUMNS, SCOPE_TEXT, WEIGHTS
+from .results import FacetCount, FacetValue, Hit, SearchResult, doc_info
 
 TEXT_COLUMNS = "{" + " ".join(COLUMNS) + "}"
 RUNNING_TEXT = "{body related detail}"
@@ -89,46 +87,6 @@ class Group:
         return "(" + " OR ".join(parts) + ")"
 
 
-@dataclass(frozen=True)
-class DocInfo:
-    id: int
-    iri: str
-    type: str
-    labels: dict[str, str]
-    notation: str
-    belongs_to: tuple[str, ...]
-
-    def label(self, lang: str) -> str:
-        return self.labels.get(lang) or self.labels.get("nb") or self.iri
-
-
-@dataclass(frozen=True)
-class FacetValue:
-    facet: str
-    value: str
-    iri: str
-    notation: str
-    labels: dict[str, str]
-    position: int
-
-
-@dataclass(frozen=True)
-class FacetCount:
-    value: FacetValue
-    count: int
-    selected: bool
-
-
-@dataclass
-class Hit:
-    doc: DocInfo
-    score: float
-    exact: bool
-    snippet: str = ""  # HTML: escaped text, matches in <mark>
-    label_html: str = ""  # HTML: the label in the request's language, matches in <mark>
-    belongs_to: list[DocInfo] = field(default_factory=list)  # its goals and sub-goals
-
-
 @dataclass
 class Matched:
     scores: dict[int, float]  # bm25 times the type prior: lower is better
@@ -151,70 +109,9 @@ class Matched:
         return round(bonus - self.scores.get(doc_id, 0.0), 6)
 
 
-@dataclass
-class SearchResult:
-    request: SearchRequest
-    total: int
-    hits: list[Hit]
-    facets: dict[str, list[FacetCount]]
-    corrections: dict[str, list[str]]
-    suggestions: list[str]
-    elapsed: float
-
-    def to_dict(self, labels: dict[str, str] | None = None) -> dict:
-        """The ``/search.json`` body (``labels``: type key → label in the request's language)."""
-        lang = self.request.lang
-        labels = labels or {}
-        return {
-            "query": self.request.q,
-            "lang": lang,
-            "filters": {k: list(v) for k, v in self.request.filters.items()},
-            "total": self.total,
-            "offset": self.request.offset,
-            "limit": self.request.limit,
-            "results": [_hit_dict(hit, self.request.offset + i + 1, lang, labels)
-                        for i, hit in enumerate(self.hits)],
-            "facets": {facet: [_facet_dict(c, lang) for c in counts]
-                       for facet, counts in self.facets.items()},
-            "corrections": self.corrections,
-            "suggestions": self.suggestions,
-            "elapsed_ms": round(self.elapsed * 1000, 2),
-        }
-
-
 def type_prior(type_key: str) -> float:
     """Ranking weight of a type; prefixed names (dcat:, skos:, void:, qb:) are reference data."""
     return TYPE_PRIOR.get(type_key, REFERENCE if ":" in type_key else 1.0)
-
-
-def page_path(iri: str) -> str:
-    """Where the page of ``iri`` is served on this site ("/id/…")."""
-    base = BASE.rstrip("/")
-    return iri[len(base):] if iri.startswith(base) else iri
-
-
-def _hit_dict(hit: Hit, rank: int, lang: str, labels: dict[str, str]) -> dict:
-    return {
-        "rank": rank,
-        "iri": hit.doc.iri,
-        "url": page_path(hit.doc.iri),
-        "type": {"key": hit.doc.type, "label": labels.get(hit.doc.type, hit.doc.type)},
-        "label": hit.doc.label(lang),
-        "label_html": hit.label_html or escape(hit.doc.label(lang)),
-        "notation": hit.doc.notation or None,
-        "snippet": hit.snippet,
-        "belongs_to": [{"iri": d.iri, "url": page_path(d.iri), "type": d.type, "notation": d.notation or None,
-                        "label": d.label(lang)} for d in hit.belongs_to],
-        "score": hit.score,
-        "exact": hit.exact,
-    }
-
-
-def _facet_dict(count: FacetCount, lang: str) -> dict:
-    value = count.value
-    return {"value": value.value, "label": value.labels.get(lang) or value.labels.get("nb") or value.value,
-            "notation": value.notation or None, "iri": value.iri or None, "count": count.count,
-            "selected": count.selected}
 
 
 class SearchIndex:
@@ -226,7 +123,7 @@ class SearchIndex:
             raise FileNotFoundError(f"no search index at {self.path}")
         self._local = threading.local()
         conn = self.connection()
-        self.docs = {row[0]: _doc_info(row) for row in conn.execute(
+        self.docs = {row[0]: doc_info(row) for row in conn.execute(
             "SELECT id, iri, type, label_nb, label_en, notation, belongs FROM docs ORDER BY id")}
         self.by_iri = {doc.iri: doc for doc in self.docs.values()}
         self.all_ids = frozenset(self.docs)
@@ -347,9 +244,10 @@ class SearchIndex:
         selected = matched.order(self.apply(found, request.filters))
         page = selected[request.offset:request.offset + request.limit]
         hits = self._hits(page, matched, request.lang)
-        suggestions = self.suggest(request.q) if request.q and not found else []
+        suggestions = self.suggest(request.q) if matched.expression and not found else []
         return SearchResult(request, len(selected), hits, self.facet_counts(found, request.filters),
-                            matched.corrections, suggestions, time.perf_counter() - started)
+                            matched.corrections, suggestions, time.perf_counter() - started,
+                            bool(matched.expression))
 
     def scores(self, q: str) -> dict[str, float]:
         """IRI → relevance (higher is better; exact matches get +1000), for ``vk:textScore``."""
@@ -420,9 +318,3 @@ class SearchIndex:
         if len(words) > 1:
             found += [w.surface for w in words if self._has_hits(conn, self._group(conn, w).expression())]
         return list(dict.fromkeys(found))[:MAX_SUGGESTIONS]
-
-
-def _doc_info(row: tuple) -> DocInfo:
-    doc_id, iri, type_, label_nb, label_en, notation, belongs = row
-    return DocInfo(doc_id, iri, type_, {"nb": label_nb, "en": label_en}, notation or "",
-                   tuple(json.loads(belongs or "[]")))

@@ -18,7 +18,8 @@ from markupsafe import Markup
 from ..search import INDEX_FILE
 from ..search.facets import FACETS, SearchRequest, parse_request
 from ..search.index import ensure_index, write_index
-from ..search.query import SearchIndex, SearchResult, page_path
+from ..search.query import SearchIndex
+from ..search.results import SearchResult, page_path
 from .i18n import MESSAGES
 from .state import get_state
 
