@@ -14,7 +14,21 @@ from datetime import date
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF
 
-from .namespaces import BASE, BRREG, SCHEMA, VCARD, VK, VKID, VOID, bind_prefixes
+from .namespaces import (
+    BASE,
+    BRREG,
+    GRAPH_DATA,
+    GRAPH_INFERRED,
+    GRAPH_METADATA,
+    GRAPH_ONTOLOGY,
+    GRAPH_SHAPES,
+    SCHEMA,
+    VCARD,
+    VK,
+    VKID,
+    VOID,
+    bind_prefixes,
+)
 
 DATASET = VKID.datasett
 CATALOG = VKID.katalog
@@ -31,6 +45,14 @@ CONTACT_URL = URIRef(
 )
 SPARQL_URL = URIRef(BASE + "sparql")
 WIKIDATA = "http://www.wikidata.org/entity/"
+
+GRAPH_TITLES = {
+    GRAPH_DATA: ("Data fra kildene", "Data from the sources"),
+    GRAPH_INFERRED: ("Utledede utsagn (OWL-RL)", "Inferred statements (OWL-RL)"),
+    GRAPH_ONTOLOGY: ("Vokabular og kodelister", "Vocabulary and code lists"),
+    GRAPH_SHAPES: ("SHACL-regler", "SHACL shapes"),
+    GRAPH_METADATA: ("Beskrivelse av datasettet (DCAT-AP-NO og VoID)", "Dataset description (DCAT-AP-NO and VoID)"),
+}
 
 # format key -> (file suffix, media type, EU file-type IRI)
 DOWNLOADS = {
@@ -162,11 +184,18 @@ def _void(g: Graph, data: Graph, triples_by_graph: dict[str, int]) -> None:
         g.add((part, VOID["class"], cls))
         g.add((part, VOID.entities, Literal(count)))
     for graph_iri, count in sorted(triples_by_graph.items()):
-        part = URIRef(graph_iri)
-        g.add((DATASET, VOID.subset, part))
-        g.add((part, RDF.type, VOID.Dataset))
-        g.add((part, VOID.triples, Literal(count)))
+        _graph_subset(g, URIRef(graph_iri))
+        g.add((URIRef(graph_iri), VOID.triples, Literal(count)))
+    _graph_subset(g, GRAPH_METADATA)  # not counted: it is being written
     _linksets(g, data)
+
+
+def _graph_subset(g: Graph, graph_iri: URIRef) -> None:
+    """A named graph of the snapshot as a VoID subset, titled, so its IRI resolves to a page."""
+    g.add((DATASET, VOID.subset, graph_iri))
+    g.add((graph_iri, RDF.type, VOID.Dataset))
+    if graph_iri in GRAPH_TITLES:
+        _labels(g, graph_iri, *GRAPH_TITLES[graph_iri])
 
 
 def _linksets(g: Graph, data: Graph) -> None:
