@@ -5,9 +5,10 @@ Reports the build's own step timings (manifest.json ``timings``: load = parse, i
 validate = SHACL, snapshot when recorded), the whole command's wall time and "other" = wall
 minus the steps (interpreter start and imports, dataset metadata, writing the snapshot when
 not recorded as a step, post-build hooks such as the search index), peak RSS of the build
-process (``os.wait4``) and the snapshot's triple counts. ``real`` builds the repository's own
-data (into a temporary build folder, never the repository's build/). Sizes that are not
-generated yet are generated first.
+process (``os.wait4``), its CPU time (user + system: on a shared machine wall time grows with
+other load, CPU time much less; the 1-minute load average before the build is shown too) and
+the snapshot's triple counts. ``real`` builds the repository's own data (into a temporary build
+folder, never the repository's build/). Sizes that are not generated yet are generated first.
 
 Example:
     python3 bench/build_bench.py real 10k 100k --timeout 600
@@ -40,6 +41,8 @@ class BuildRun:
     ok: bool
     wall_s: float
     peak_rss_mb: float
+    cpu_s: float = 0.0
+    load_before: float = 0.0
     data_triples: int = 0
     total_triples: int = 0
     inferred_triples: int = 0
@@ -59,8 +62,8 @@ def ensure_generated(label: str, work: Path) -> Path:
     return root
 
 
-def run_build(root: Path, build_dir: Path, timeout: float) -> tuple[int | None, float, float, str]:
-    """Run one build in a fresh process; (exit code or None on timeout, wall s, peak RSS MiB, tail)."""
+def run_build(root: Path, build_dir: Path, timeout: float) -> tuple[int | None, float, float, float, str]:
+    """One build in a fresh process: (exit code or None on timeout, wall s, CPU s, peak RSS MiB, tail)."""
     env = {**os.environ, "VEIKART_BUILD_DIR": str(build_dir)}
     command = ["veikart-graph", "--root", str(root), "build"]
     log = tempfile.TemporaryFile()
@@ -81,7 +84,7 @@ def run_build(root: Path, build_dir: Path, timeout: float) -> tuple[int | None, 
     process.returncode = status if status is not None else -9
     log.seek(0)
     tail = log.read().decode(errors="replace").strip().splitlines()[-3:]
-    return status, wall, usage.ru_maxrss / 1024, " / ".join(tail)
+    return status, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, " / ".join(tail)
 
 
 def bench_size(label: str, work: Path, timeout: float) -> BuildRun:
@@ -91,21 +94,22 @@ def bench_size(label: str, work: Path, timeout: float) -> BuildRun:
         build_dir = root / "build"
         shutil.rmtree(build_dir, ignore_errors=True)
     progress(f"building {label} ({root}) with a {timeout:.0f} s limit ...")
-    status, wall, rss, tail = run_build(root, build_dir, timeout)
+    load = os.getloadavg()[0]
+    status, wall, cpu, rss, tail = run_build(root, build_dir, timeout)
     if status != 0:
         note = "timeout" if status is None else f"exit {status}: {tail}"
         progress(f"  {label}: FAILED ({note})")
-        return BuildRun(label, False, wall, rss, note=note)
+        return BuildRun(label, False, wall, rss, cpu, load, note=note)
     manifest = json.loads((build_dir / "current" / "manifest.json").read_text())
     counts = manifest["triples_by_graph"]
-    run = BuildRun(label, True, wall, rss,
+    run = BuildRun(label, True, wall, rss, cpu, load,
                    data_triples=counts.get("https://w3id.org/veikart/graph/data", 0),
                    total_triples=sum(counts.values()),
                    inferred_triples=counts.get("https://w3id.org/veikart/graph/inferred", 0),
                    steps=manifest.get("timings", {}))
     if label == "real":
         shutil.rmtree(build_dir, ignore_errors=True)
-    progress(f"  {label}: {wall:.2f} s wall, peak {rss:.0f} MiB, steps {run.steps}")
+    progress(f"  {label}: {wall:.2f} s wall, {cpu:.2f} s CPU, peak {rss:.0f} MiB, steps {run.steps}")
     return run
 
 
@@ -117,7 +121,7 @@ def report(runs: list[BuildRun]) -> str:
     seen = list(dict.fromkeys(s for r in runs for s in r.steps))
     steps = [s for s in STEP_ORDER if s in seen] + [s for s in seen if s not in STEP_ORDER]
     headers = ["size", "data triples", "inferred", "snapshot triples", *[f"{s} s" for s in steps],
-               "other s", "wall s", "peak RSS MiB", "target s", "verdict"]
+               "other s", "wall s", "CPU s", "load avg", "peak RSS MiB", "target s", "verdict"]
     rows = []
     for r in runs:
         target = target_for(r.size)
@@ -131,7 +135,8 @@ def report(runs: list[BuildRun]) -> str:
                 verdict += f", over {MEMORY_LIMIT_MB} MiB"
         other = r.wall_s - sum(r.steps.values()) if r.ok else None
         rows.append([r.size, r.data_triples, r.inferred_triples, r.total_triples,
-                     *[r.steps.get(s) for s in steps], other, r.wall_s, r.peak_rss_mb, target, verdict])
+                     *[r.steps.get(s) for s in steps], other, r.wall_s, r.cpu_s, r.load_before, r.peak_rss_mb,
+                     target, verdict])
     return table(headers, rows)
 
 

@@ -9,10 +9,11 @@ deliverables, portfolio measures, organisations with valid organisation numbers,
 bodies and several roadmap releases. The repository's own data/ is never read or written.
 
 Partitioning: one file per goal (``data/goal-<n>.ttl``: the goal's sub-goals, benefit
-statements, indicators, activities and measures) plus shared files (strategy, releases,
-portfolio, governance, organisations). A goal file refers only to its own entities, the
-shared ones and code-list concepts, so goal files can be validated one at a time together
-with the shared files.
+statements, indicators, activities and measures) plus shared files (strategy and the goals
+themselves, releases, portfolio, governance, organisations). A goal file refers only to its own
+entities, the shared ones and code-list concepts, and no shared entity refers into a goal file,
+so each goal file can be validated together with the shared files alone
+(``partitioned_validation.py`` checks that this gives the same violations as one run).
 
 Example:
     python3 bench/generate.py 10k 100k          # → bench/work/10k, bench/work/100k
@@ -167,15 +168,18 @@ class Generator:
 
     # --- goal skeleton ---------------------------------------------------------------------
 
-    def goal(self, number: int) -> Iterator[Block]:
+    def goal(self, number: int) -> Block:
+        """A goal: in the shared file, because the strategy, sub-goals and measures point to it."""
         nb, en = GOAL_TITLES[(number - 1) % len(GOAL_TITLES)]
-        yield (Block(iri(f"mal/{number}")).add("a", "vk:Goal")
-               .add("dct:identifier", text(str(number))).add("skos:notation", text(str(number)))
-               .add("skos:prefLabel", text(f"{nb} ({number})", "nb"))
-               .add("skos:inScheme", iri("strategi/nasjonal-e-helsestrategi"))
-               .add("dct:description", text(f"Synthetic goal {number}: {en}.", "en"))
-               .add("vk:ambition", *(text(f"ambition {i} of goal {number}", "en") for i in (1, 2, 3)))
-               .add("dct:source", source(f"mal/{number}")))
+        return (Block(iri(f"mal/{number}")).add("a", "vk:Goal")
+                .add("dct:identifier", text(str(number))).add("skos:notation", text(str(number)))
+                .add("skos:prefLabel", text(f"{nb} ({number})", "nb"))
+                .add("skos:inScheme", iri("strategi/nasjonal-e-helsestrategi"))
+                .add("dct:description", text(f"Synthetic goal {number}: {en}.", "en"))
+                .add("vk:ambition", *(text(f"ambition {i} of goal {number}", "en") for i in (1, 2, 3)))
+                .add("dct:source", source(f"mal/{number}")))
+
+    def subgoals_of(self, number: int) -> Iterator[Block]:
         for index in range(self.plan.subgoals_per_goal):
             yield from self.subgoal(number, index)
 
@@ -327,13 +331,13 @@ def write_project(label: str, target: int, out: Path, seed: int) -> dict[str, in
 
         files = [open_file("strategy.ttl", "Synthetic strategy, roadmap releases, portfolio, governance"),
                  open_file("organisations.ttl", "Synthetic organisations (valid check digits)")]
-        files[0].write(*gen.strategy())
+        files[0].write(*gen.strategy(), *(gen.goal(g) for g in range(1, plan.goals + 1)))
         files[1].write(*gen.organisation_blocks())
-        by_goal = {g: open_file(f"goal-{g}.ttl", f"Synthetic goal {g}: sub-goals, indicators, activities, measures")
+        by_goal = {g: open_file(f"goal-{g}.ttl", f"Synthetic goal {g}: its sub-goals, indicators, activities, measures")
                    for g in range(1, plan.goals + 1)}
         files.extend(by_goal.values())
         for g, handle in by_goal.items():
-            handle.write(*gen.goal(g))
+            handle.write(*gen.subgoals_of(g))
         fill(gen, by_goal, files, target)
     return {"triples": sum(f.triples for f in files), "subjects": sum(f.subjects for f in files),
             "goals": plan.goals, "subgoals": len(gen.subgoals), "organisations": len(gen.organisations),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -111,7 +112,8 @@ def bench_pages(server: Server, seconds: float) -> tuple[dict[str, dict[int, Cel
 def bench_server(name: str, context: dict, args: argparse.Namespace) -> dict:
     progress(f"  starting {name} ...")
     server = servers.STARTERS[name](context)
-    record: dict = {"server": name, "ready_s": round(server.ready_s, 3), "mixes": {}, "notes": []}
+    record: dict = {"server": name, "ready_s": round(server.ready_s, 3), "mixes": {}, "notes": [],
+                    "load_avg": [os.getloadavg()[0]]}
     try:
         record["smoke"] = smoke(server)
         loadgen.run(server.base, requests_for(server, QUERIES), 1, args.warmup)
@@ -125,6 +127,7 @@ def bench_server(name: str, context: dict, args: argparse.Namespace) -> dict:
             record["pages"] = {p: {c: cell.as_dict() for c, cell in cells.items()} for p, cells in pages.items()}
             record["notes"].extend(notes)
         record["memory"] = server.memory()
+        record["load_avg"].append(os.getloadavg()[0])
     finally:
         server.stop()
     return record
@@ -159,18 +162,19 @@ def mix_table(result: dict, mix: str) -> str:
     by_name = {r["server"]: r for r in result["servers"]}
     ours = by_name.get("ours", {}).get("mixes", {}).get(mix, {})
     headers = ["server", "c1 req/s", "c1 p50 ms", "c1 p95 ms", "c8 req/s", "c8 p50 ms", "c8 p95 ms", "errors",
-               "ours/them c1", "ours/them c8", "RSS MiB"]
+               "ours/them c1", "ours/them c8", "RSS MiB", "load avg"]
     rows = []
     for name, record in by_name.items():
         cells = record.get("mixes", {}).get(mix)
         if not cells:
-            rows.append([name, *["–"] * 9, record.get("error", "")[:40]])
+            rows.append([name, *["–"] * 10, record.get("error", "")[:40]])
             continue
         c1, c8 = cells[1], cells[8]
         rows.append([name, c1["rate"], c1["p50"], c1["p95"], c8["rate"], c8["p50"], c8["p95"],
                      c1["errors"] + c8["errors"],
                      ratio(ours.get(1, {}).get("rate"), c1["rate"]), ratio(ours.get(8, {}).get("rate"), c8["rate"]),
-                     record.get("memory", {}).get("total_mb")])
+                     record.get("memory", {}).get("total_mb"),
+                     "/".join(f"{v:.1f}" for v in record.get("load_avg", []))])
     return table(headers, rows)
 
 
