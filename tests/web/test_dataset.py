@@ -6,12 +6,11 @@ DCAT-AP-NO: https://data.norge.no/specification/dcat-ap-no; VoID: https://www.w3
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
-from veikart_graph.namespaces import BRREG, GRAPH_SHAPES, VK, VKID, VOID
+from veikart_graph.namespaces import BRREG, QUERYABLE_GRAPHS, VK, VKID, VOID
 from veikart_graph.store import KnowledgeGraph
 
 NLOD = rdflib.URIRef("http://publications.europa.eu/resource/authority/licence/NLOD_2_0")
@@ -82,8 +81,10 @@ def test_dataset_page_in_english(client):
 
 
 def default_graph_size(graph: KnowledgeGraph) -> int:
-    shapes = ox.NamedNode(str(GRAPH_SHAPES))
-    return len({q.triple for q in graph.store.quads_for_pattern(None, None, None, None) if q.graph_name != shapes})
+    """Distinct triples of the SPARQL default graph: the union of the queryable named graphs."""
+    default = {str(g) for g in QUERYABLE_GRAPHS}
+    return len({q.triple for q in graph.store.quads_for_pattern(None, None, None, None)
+                if q.graph_name.value in default})
 
 
 @pytest.mark.parametrize(("name", "fmt"), [("veikart.ttl", "turtle"), ("veikart.nt", "nt"),
