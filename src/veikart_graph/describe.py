@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 import pyoxigraph as ox
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS
 
-from .formats import RDF_FORMATS
+from .formats import RDF_FORMATS, serialize_triples
 from .namespaces import (
     BASE,
     BRREG,
@@ -502,7 +502,10 @@ class Document:
         return sorted(graphs, key=str) + reified
 
     def serialize(self, key: str) -> bytes:
-        """The document as ``key`` (a ``formats.RDF_FORMATS`` key)."""
+        """The document as ``key`` (a ``formats.RDF_FORMATS`` key). RDF/XML goes through
+        ``formats.serialize_triples``, which refuses (406) what XML 1.0 cannot carry."""
+        if key == "rdfxml":
+            return serialize_triples(self.triples(), key)
         dataset = key in ("trig", "nq")
         items = sorted(self.quads, key=str) if dataset else self.triples()
         return ox.serialize(items, format=RDF_FORMATS[key], prefixes=self._prefixes(key))
