@@ -55,3 +55,13 @@ def test_query_page_shows_errors_next_to_the_query(client):
     html = response.get_data(as_text=True)
     assert 'role="alert"' in html
     assert "SELECT ?s WHERE { ?s ?p }" in html
+
+
+def test_download_links_fit_the_result_kind(client):
+    """Regression: SELECT results offered RDF downloads that answered 400."""
+    select = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"
+    html = client.get(f"/query?query={quote(select)}").get_data(as_text=True)
+    assert "format=csv" in html and "format=ttl" not in html
+    construct = "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1"
+    html = client.get(f"/query?query={quote(construct)}").get_data(as_text=True)
+    assert "format=ttl" in html and "format=csv" not in html

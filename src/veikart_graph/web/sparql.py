@@ -138,8 +138,10 @@ def examples_index() -> Response:
 def query_page(result: dict | None = None, error: VeikartError | None = None,
                text: str = "") -> Response:
     lang = request.args.get("lang", "nb") if request.args.get("lang") in ("nb", "en") else "nb"
+    kind = (result or {}).get("kind")
+    formats = GRAPH_TYPES if kind == "graph" else RESULT_TYPES
     html = render_template("query.html", examples=examples(), result=result, error=error,
-                           query_text=text, lang=lang, formats=[*RESULT_TYPES, *GRAPH_TYPES],
+                           query_text=text, lang=lang, formats=formats,
                            endpoint=url_for("sparql.endpoint"))
     return Response(html, 400 if error else 200, mimetype="text/html")
 
