@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -25,6 +26,7 @@ import urllib.parse
 from pathlib import Path
 
 import loadgen
+import pyoxigraph as ox
 import servers
 from common import RESULTS, WORK, fmt, git_commit, machine, progress, save_json, size_root, table
 from loadgen import Cell, Request
@@ -54,7 +56,7 @@ def requests_for(server: Server, queries: list[Query]) -> list[Request]:
 
 
 def result_size(body: bytes) -> int:
-    """Rows of a SPARQL JSON/XML result, or lines of an N-Triples/Turtle answer."""
+    """Rows of a SPARQL JSON/XML result, or triples of an RDF answer (-1 if it does not parse)."""
     try:
         data = json.loads(body)
         return len(data["results"]["bindings"]) if "results" in data else len(data)
@@ -62,7 +64,12 @@ def result_size(body: bytes) -> int:
         pass
     if b"<sparql" in body[:500]:
         return body.count(b"<result>") + body.count(b"<result ")
-    return sum(1 for line in body.splitlines() if line.strip() and not line.startswith((b"@", b"#")))
+    for rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
+        try:
+            return sum(1 for _ in ox.parse(body, format=rdf_format))
+        except SyntaxError:
+            continue
+    return -1
 
 
 def smoke(server: Server) -> dict[str, tuple[int, int, float]]:
@@ -80,18 +87,62 @@ def probe(server: Server):
     return lambda timeout: get(server.query_url("ASK { ?s ?p ?o }"), timeout=timeout)
 
 
-def measure(server: Server, requests: list[Request], seconds: float, label: str) -> dict[int, Cell]:
-    cells = {}
-    for concurrency in CONCURRENCY:
-        cell = loadgen.run(server.base, requests, concurrency, seconds)
-        waited = loadgen.drain(probe(server))
-        progress(f"    {server.name} {label} c{concurrency}: {cell.rate:,.1f} req/s, p50 {fmt(cell.p50)} ms, "
-                 f"p95 {fmt(cell.p95)} ms, errors {cell.errors} (drain {waited:.1f} s)")
-        cells[concurrency] = cell
-    return cells
+def run_cell(server: Server, requests: list[Request], concurrency: int, seconds: float, label: str) -> Cell:
+    cell = loadgen.run(server.base, requests, concurrency, seconds)
+    waited = loadgen.drain(probe(server))
+    progress(f"    {server.name} {label} c{concurrency}: {cell.rate:,.1f} req/s, p50 {fmt(cell.p50)} ms, "
+             f"p95 {fmt(cell.p95)} ms, errors {cell.errors} (drain {waited:.1f} s)")
+    return cell
 
 
-def bench_pages(server: Server, seconds: float) -> tuple[dict[str, dict[int, Cell]], list[str]]:
+def combine(cells: list[Cell]) -> dict:
+    """Rounds of one cell: medians of rate and percentiles, sums of requests and errors."""
+    def med(key: str) -> float:
+        return statistics.median(getattr(c, key) for c in cells)
+
+    per_request = [statistics.median(values) for values in zip(*(c.per_request_p50 for c in cells), strict=True)]
+    return {"rate": med("rate"), "p50": med("p50"), "p95": med("p95"), "p99": med("p99"),
+            "requests": sum(c.requests for c in cells), "errors": sum(c.errors for c in cells),
+            "rates": [round(c.rate, 1) for c in cells], "per_request_p50": per_request}
+
+
+def start_all(names: list[str], context: dict) -> tuple[dict[str, Server], dict[str, dict]]:
+    running, records = {}, {}
+    for name in names:
+        progress(f"  starting {name} ...")
+        try:
+            running[name] = servers.STARTERS[name](context)
+        except Exception as exc:  # noqa: BLE001 - one failing server must not end the run
+            progress(f"  {name} FAILED to start: {exc}")
+            records[name] = {"server": name, "error": str(exc), "mixes": {}}
+            continue
+        server = running[name]
+        records[name] = {"server": name, "ready_s": round(server.ready_s, 3), "mixes": {}, "notes": [],
+                         "smoke": smoke(server)}
+        loadgen.run(server.base, requests_for(server, QUERIES), 1, context["warmup"])
+        loadgen.drain(probe(server))
+    return running, records
+
+
+def rounds(running: dict[str, Server], records: dict[str, dict], args: argparse.Namespace) -> None:
+    """Every cell for every server, interleaved, ``args.rounds`` times (order rotated each round):
+    slow changes in the machine's other load hit all servers alike."""
+    cells: dict = {}
+    names = list(running)
+    for number in range(args.rounds):
+        order = names[number % len(names):] + names[:number % len(names)]
+        progress(f"  round {number + 1}/{args.rounds}")
+        for mix, queries in MIXES.items():
+            seconds = args.seconds if mix == "full" else args.entity_seconds
+            for concurrency in CONCURRENCY:
+                for name in order:
+                    cell = run_cell(running[name], requests_for(running[name], queries), concurrency, seconds, mix)
+                    cells.setdefault((name, mix, concurrency), []).append(cell)
+    for (name, mix, concurrency), found in cells.items():
+        records[name]["mixes"].setdefault(mix, {})[concurrency] = combine(found)
+
+
+def bench_pages(server: Server, seconds: float) -> tuple[dict[str, dict[int, dict]], list[str]]:
     results, notes = {}, []
     for name, path in PAGES.items():
         status, _ = get(server.base + path, timeout=60, accept="text/html")
@@ -99,38 +150,9 @@ def bench_pages(server: Server, seconds: float) -> tuple[dict[str, dict[int, Cel
             notes.append(f"{name} ({path}): answered {status or 'nothing'}, skipped")
             progress(f"    {notes[-1]}")
             continue
-        cells = {}
-        for concurrency in CONCURRENCY:
-            cells[concurrency] = loadgen.run(server.base, [Request(path, "text/html")], concurrency, seconds)
-            loadgen.drain(probe(server))
-            c = cells[concurrency]
-            progress(f"    page {name} c{concurrency}: {c.rate:,.1f} req/s, p50 {fmt(c.p50)} ms, p95 {fmt(c.p95)} ms")
-        results[name] = cells
+        results[name] = {c: combine([run_cell(server, [Request(path, "text/html")], c, seconds, f"page {name}")])
+                         for c in CONCURRENCY}
     return results, notes
-
-
-def bench_server(name: str, context: dict, args: argparse.Namespace) -> dict:
-    progress(f"  starting {name} ...")
-    server = servers.STARTERS[name](context)
-    record: dict = {"server": name, "ready_s": round(server.ready_s, 3), "mixes": {}, "notes": [],
-                    "load_avg": [os.getloadavg()[0]]}
-    try:
-        record["smoke"] = smoke(server)
-        loadgen.run(server.base, requests_for(server, QUERIES), 1, args.warmup)
-        loadgen.drain(probe(server))
-        for mix, queries in MIXES.items():
-            seconds = args.seconds if mix == "full" else args.entity_seconds
-            cells = measure(server, requests_for(server, queries), seconds, mix)
-            record["mixes"][mix] = {c: cell.as_dict() for c, cell in cells.items()}
-        if name == "ours" and not args.no_pages:
-            pages, notes = bench_pages(server, args.entity_seconds)
-            record["pages"] = {p: {c: cell.as_dict() for c, cell in cells.items()} for p, cells in pages.items()}
-            record["notes"].extend(notes)
-        record["memory"] = server.memory()
-        record["load_avg"].append(os.getloadavg()[0])
-    finally:
-        server.stop()
-    return record
 
 
 def bench_size(label: str, args: argparse.Namespace) -> dict:
@@ -139,16 +161,22 @@ def bench_size(label: str, args: argparse.Namespace) -> dict:
     nquads = servers.baseline_nquads(dataset, root / "baseline.nq")
     logs = root / "logs"
     logs.mkdir(exist_ok=True)
-    context = {"root": root, "nquads": nquads, "logs": logs}
+    context = {"root": root, "nquads": nquads, "logs": logs, "warmup": args.warmup}
     progress(f"{label}: snapshot {dataset.parent.name}, {sum(1 for _ in open(nquads, 'rb')):,} quads for baselines")
-    records = []
-    for name in args.servers:
-        try:
-            records.append(bench_server(name, context, args))
-        except Exception as exc:  # noqa: BLE001 - one failing server must not end the run
-            progress(f"  {name} FAILED: {exc}")
-            records.append({"server": name, "error": str(exc), "mixes": {}})
-    return {"size": label, "servers": records}
+    load_before = os.getloadavg()[0]
+    running, records = start_all(args.servers, context)
+    try:
+        rounds(running, records, args)
+        if "ours" in running and not args.no_pages:
+            pages, notes = bench_pages(running["ours"], args.entity_seconds)
+            records["ours"]["pages"] = pages
+            records["ours"]["notes"].extend(notes)
+        for name, server in running.items():
+            records[name]["memory"] = server.memory()
+    finally:
+        for server in running.values():
+            server.stop()
+    return {"size": label, "servers": list(records.values()), "load_avg": [load_before, os.getloadavg()[0]]}
 
 
 # --- report --------------------------------------------------------------------------------
@@ -162,7 +190,7 @@ def mix_table(result: dict, mix: str) -> str:
     by_name = {r["server"]: r for r in result["servers"]}
     ours = by_name.get("ours", {}).get("mixes", {}).get(mix, {})
     headers = ["server", "c1 req/s", "c1 p50 ms", "c1 p95 ms", "c8 req/s", "c8 p50 ms", "c8 p95 ms", "errors",
-               "ours/them c1", "ours/them c8", "RSS MiB", "load avg"]
+               "ours/them c1", "ours/them c8", "RSS MiB", "c8 req/s by round"]
     rows = []
     for name, record in by_name.items():
         cells = record.get("mixes", {}).get(mix)
@@ -174,7 +202,7 @@ def mix_table(result: dict, mix: str) -> str:
                      c1["errors"] + c8["errors"],
                      ratio(ours.get(1, {}).get("rate"), c1["rate"]), ratio(ours.get(8, {}).get("rate"), c8["rate"]),
                      record.get("memory", {}).get("total_mb"),
-                     "/".join(f"{v:.1f}" for v in record.get("load_avg", []))])
+                     " / ".join(fmt(v) for v in c8.get("rates", []))])
     return table(headers, rows)
 
 
@@ -235,7 +263,8 @@ def target_lines(result: dict) -> list[str]:
 def report(results: list[dict]) -> str:
     out = [f"HTTP benchmark — {machine()}, commit {git_commit()}"]
     for result in results:
-        out.append(f"\n## {result['size']}\n")
+        load = " → ".join(f"{v:.1f}" for v in result.get("load_avg", []))
+        out.append(f"\n## {result['size']} (1-min load average before → after: {load})\n")
         for mix in MIXES:
             out.append(f"mix={mix}:\n{mix_table(result, mix)}\n")
         out.append(per_query_table(result) + "\n")
@@ -278,6 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=15, help="seconds per full-mix cell (default 15)")
     parser.add_argument("--entity-seconds", type=float, default=8, help="seconds per entity/page cell (default 8)")
     parser.add_argument("--warmup", type=float, default=2, help="warm-up seconds per server (default 2)")
+    parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds; medians are shown (default 2)")
     parser.add_argument("--no-pages", action="store_true", help="skip our HTML pages")
     parser.add_argument("--build-timeout", type=float, default=900)
     parser.add_argument("--work", type=Path, default=WORK)
