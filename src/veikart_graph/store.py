@@ -5,12 +5,16 @@ evaluator (``../shared/reference/perf-baseline.md``, and ``bench/``), so every q
 Values are bound with a trailing ``VALUES`` clause built from pyoxigraph terms: the term
 constructors validate IRIs and escape literals, so user text cannot break out of the term
 (pyoxigraph's ``substitutions`` only binds projected variables, so it cannot serve here).
+
+``GraphReader`` is the one reading interface of the app: ``KnowledgeGraph`` here (embedded,
+the default) and ``veikart_graph.remote.RemoteGraph`` (a SPARQL 1.1 store over HTTP) implement it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
@@ -51,7 +55,78 @@ def values_clause(bindings: Mapping[str, object]) -> str:
     return f"VALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }}"
 
 
-class KnowledgeGraph:
+class QuadSource(Protocol):
+    """Index lookups by pattern (``None`` = any), as ``pyoxigraph.Store.quads_for_pattern``."""
+
+    def quads_for_pattern(self, subject: object, predicate: object, object: object,
+                          graph_name: object = None) -> Iterator[ox.Quad]: ...
+
+
+@runtime_checkable
+class GraphReader(Protocol):
+    """All reading the app does, on the embedded snapshot (``KnowledgeGraph``) or a SPARQL 1.1
+    store over HTTP (``veikart_graph.remote.RemoteGraph``); both give pyoxigraph's types."""
+
+    snapshot_hash: str
+
+    @property
+    def store(self) -> QuadSource: ...
+
+    def run(self, text: str, *, default_graphs: Iterable[str] | None = None,
+            named_graphs: Iterable[str] | None = None, bindings: Mapping[str, object] | None = None,
+            custom_functions: Mapping[ox.NamedNode, object] | None = None,
+            ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple]: ...
+
+    def select(self, text: str, **bindings: object) -> list[Row]: ...
+
+    def ask(self, text: str, **bindings: object) -> bool: ...
+
+    def construct(self, text: str, **bindings: object) -> list[ox.Triple]: ...
+
+    def exists(self, iri: str) -> bool: ...
+
+    def count_triples(self) -> dict[str, int]: ...
+
+    def entities_by_class(self) -> dict[str, int]: ...
+
+
+class GraphQueries:
+    """The reads written in code, on top of ``run``; shared by both ``GraphReader`` kinds."""
+
+    def run(self, text: str, *, bindings: Mapping[str, object] | None = None, **options: object):
+        raise NotImplementedError
+
+    def select(self, text: str, **bindings: object) -> list[Row]:
+        """Rows of a SELECT written in code (project prefixes are declared for it)."""
+        result = self.run(PROLOGUE + text, bindings=bindings)
+        names = [v.value for v in result.variables]
+        return [
+            {name: row[name] for name in names if row[name] is not None} for row in result
+        ]
+
+    def ask(self, text: str, **bindings: object) -> bool:
+        return bool(self.run(PROLOGUE + text, bindings=bindings))
+
+    def construct(self, text: str, **bindings: object) -> list[ox.Triple]:
+        return list(self.run(PROLOGUE + text, bindings=bindings))
+
+    def exists(self, iri: str) -> bool:
+        """True if ``iri`` is the subject of any triple in a queryable graph."""
+        return self.ask("ASK { ?iri ?p ?o }", iri=ox.NamedNode(iri))
+
+    def count_triples(self) -> dict[str, int]:
+        rows = self.select("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        return {row["g"].value: int(row["n"].value) for row in rows}
+
+    def entities_by_class(self) -> dict[str, int]:
+        rows = self.select(
+            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) { GRAPH vkg:data { ?s a ?c } "
+            f'FILTER(STRSTARTS(STR(?s), "{VKID}")) }} GROUP BY ?c ORDER BY ?c'
+        )
+        return {row["c"].value: int(row["n"].value) for row in rows}
+
+
+class KnowledgeGraph(GraphQueries):
     """Read-only access to one snapshot; shared by the web pages, the CLI and the tests."""
 
     def __init__(self, store: ox.Store, snapshot_hash: str = "") -> None:
@@ -85,32 +160,3 @@ class KnowledgeGraph:
             )
         except SyntaxError as exc:
             raise QueryError(str(exc)) from exc
-
-    def select(self, text: str, **bindings: object) -> list[Row]:
-        """Rows of a SELECT written in code (project prefixes are declared for it)."""
-        result = self.run(PROLOGUE + text, bindings=bindings)
-        names = [v.value for v in result.variables]
-        return [
-            {name: row[name] for name in names if row[name] is not None} for row in result
-        ]
-
-    def ask(self, text: str, **bindings: object) -> bool:
-        return bool(self.run(PROLOGUE + text, bindings=bindings))
-
-    def construct(self, text: str, **bindings: object) -> list[ox.Triple]:
-        return list(self.run(PROLOGUE + text, bindings=bindings))
-
-    def exists(self, iri: str) -> bool:
-        """True if ``iri`` is the subject of any triple in a queryable graph."""
-        return self.ask("ASK { ?iri ?p ?o }", iri=ox.NamedNode(iri))
-
-    def count_triples(self) -> dict[str, int]:
-        rows = self.select("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-        return {row["g"].value: int(row["n"].value) for row in rows}
-
-    def entities_by_class(self) -> dict[str, int]:
-        rows = self.select(
-            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) { GRAPH vkg:data { ?s a ?c } "
-            f'FILTER(STRSTARTS(STR(?s), "{VKID}")) }} GROUP BY ?c ORDER BY ?c'
-        )
-        return {row["c"].value: int(row["n"].value) for row in rows}

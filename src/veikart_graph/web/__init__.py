@@ -6,16 +6,17 @@ from flask import Flask
 
 from ..settings import Settings
 from ..snapshot import Snapshot
-from ..store import KnowledgeGraph
+from ..store import GraphReader
 from . import errors, headers, i18n
-from .state import KEY, State
+from .state import KEY, State, open_graph
 
 
-def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = None,
+def create_app(settings: Settings | None = None, graph: GraphReader | None = None,
                snapshot: Snapshot | None = None) -> Flask:
     """Create and configure an instance of the Flask application.
 
-    With no ``graph``, the current snapshot is loaded (built first if missing or stale).
+    With no ``graph``, the current snapshot is loaded (built first if missing or stale), or with
+    ``settings.store`` a URL, the store is read through it (``state.open_graph``).
     """
     settings = settings or Settings.from_env()
     if graph is None:
@@ -23,7 +24,7 @@ def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = 
             from ..build import ensure_snapshot
 
             snapshot = ensure_snapshot(settings)
-        graph = KnowledgeGraph.from_snapshot(snapshot.dataset_path, snapshot.manifest.hash)
+        graph = open_graph(settings, snapshot)
     app = Flask(__name__)
     app.config.update(JSON_AS_ASCII=False, MAX_CONTENT_LENGTH=settings.max_query_bytes + 1024)
     app.extensions[KEY] = State(settings=settings, graph=graph, snapshot=snapshot)

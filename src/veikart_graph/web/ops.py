@@ -1,4 +1,5 @@
-"""Operations: /healthz (alive), /readyz (snapshot loaded), /metrics (Prometheus), a structured
+"""Operations: /healthz (alive), /readyz (snapshot loaded; on a remote store also: the store answers
+and holds this server's release, else 503), /metrics (Prometheus), a structured
 access log line per request (JSON, query text truncated), and the ``X-Snapshot`` header that
 says which snapshot answered."""
 
@@ -10,12 +11,15 @@ import time
 
 from flask import Blueprint, Flask, Response, g, request
 
+from ..errors import VeikartError
 from ..metrics import Metrics
 from .state import get_state
 
 bp = Blueprint("ops", __name__)
 access_log = logging.getLogger("veikart_graph.access")
 QUERY_LOG_CHARS = 200
+RETRY_AFTER = 2  # seconds a client should wait when the store is unavailable
+STORE_ERRORS = ("StoreUnavailable", "StoreTimeout", "ReleaseMismatch")
 
 
 @bp.route("/healthz")
@@ -25,10 +29,20 @@ def healthz() -> Response:
 
 @bp.route("/readyz")
 def readyz() -> Response:
+    """200 when this server can answer; 503 with the reason when its store cannot (load balancers
+    take it out of rotation until the store is back or holds this server's release)."""
     state = get_state()
     body = {"ready": True, "snapshot": state.graph.snapshot_hash,
             "built_at": state.snapshot.manifest.built_at if state.snapshot else None,
-            "store": state.settings.store}
+            "store": "embedded" if not state.remote else state.graph.where}
+    try:
+        if state.remote:
+            state.graph.ping()
+        state.check()
+    except VeikartError as exc:
+        body.update(ready=False, reason=exc.message)
+        return Response(json.dumps(body, ensure_ascii=False), 503, mimetype="application/json",
+                        headers={"Retry-After": str(RETRY_AFTER)})
     return Response(json.dumps(body), 200, mimetype="application/json")
 
 
@@ -77,6 +91,8 @@ def init_app(app: Flask) -> None:
         _metrics().observe(endpoint, response.status_code, seconds)
         if g.get("error_kind") == "QueryTimeout":
             _metrics().count_timeout()
+        if g.get("error_kind") in STORE_ERRORS:
+            response.headers.setdefault("Retry-After", str(RETRY_AFTER))
         response.headers["X-Snapshot"] = get_state().graph.snapshot_hash[:12]
         if access_log.isEnabledFor(logging.INFO):
             access_log.info(json.dumps({

@@ -1,0 +1,7 @@
+"""The embedded backend's ``tests/web/test_pages.py``, re-run on each remote store (``conftest.engine``)."""
+
+import pytest
+
+from tests.web.test_pages import *  # noqa: F403
+
+pytestmark = pytest.mark.slow

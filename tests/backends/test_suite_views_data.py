@@ -1,0 +1,7 @@
+"""The embedded backend's ``tests/test_views_data.py``, re-run on each remote store (``conftest.engine``)."""
+
+import pytest
+
+from tests.test_views_data import *  # noqa: F403
+
+pytestmark = pytest.mark.slow
