@@ -140,12 +140,13 @@ def _cell(term: object) -> str:
 
 @main.command(epilog=EPILOG_EXAMPLE.format("export --format trig -o veikart.trig"))
 @click.option("--format", "fmt", default="ttl",
-              type=click.Choice(["ttl", "nt", "jsonld", "trig", "nq"]))
+              type=click.Choice(["ttl", "nt", "jsonld", "trig", "nq", "csv", "xlsx"]))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.pass_context
 def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
-    """Write the snapshot: ttl/nt/jsonld as one graph (the SPARQL default graph, i.e. all but
-    the shapes), trig/nq with every named graph."""
+    """Write the snapshot: ttl/nt/jsonld as one graph (the SPARQL default graph: the current
+    release), trig/nq with every named graph (older releases too), csv/xlsx as the editors'
+    activity table that `veikart-graph import` reads."""
     from .export import export_bytes
 
     try:
