@@ -41,6 +41,7 @@ from .namespaces import (
     VKID,
     bind_prefixes,
 )
+from .releases import compose_releases, release_files
 from .settings import Settings
 from .snapshot import Manifest, Snapshot, content_hash, current_snapshot, write_snapshot
 from .sources import Sources, hash_files, load_sources, turtle_files
@@ -79,7 +80,7 @@ def _step(name: str, timings: dict[str, float], progress: Progress) -> Iterator[
 
 def source_files(root: Path) -> list[Path]:
     return [*turtle_files(root / "ontology"), *turtle_files(root / "shapes"),
-            *turtle_files(root / "data")]
+            *turtle_files(root / "data"), *release_files(root)]
 
 
 def check(settings: Settings, data_files: list[Path] | None = None,
@@ -107,14 +108,18 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
         sources = load_sources(settings.root_dir)
     with _step("infer", timings, progress):
         inferred = infer(sources.data, sources.ontology)
+    with _step("releases", timings, progress):
+        releases = compose_releases(settings.root_dir, sources)  # older releases validated here
     graphs = {
         GRAPH_DATA: sources.data,
         GRAPH_INFERRED: inferred,
         GRAPH_ONTOLOGY: sources.ontology,
         GRAPH_SHAPES: sources.shapes,
+        **releases.graphs(),
     }
     counts = {str(iri): len(g) for iri, g in graphs.items()}
     metadata = describe_dataset(sources.data, counts, date.today())
+    metadata += releases.descriptions
     graphs[GRAPH_METADATA] = metadata
     counts[str(GRAPH_METADATA)] = len(metadata)
     with _step("validate", timings, progress):
@@ -127,7 +132,7 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
         nquads = to_nquads(graphs)
         manifest = Manifest(
             hash=content_hash(nquads),
-            source_hash=hash_files(sources.files),
+            source_hash=hash_files([*sources.files, *releases.files]),
             built_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             version=__version__,
             triples_by_graph=counts,
