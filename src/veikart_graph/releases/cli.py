@@ -1,0 +1,85 @@
+"""``veikart-graph diff OLD NEW``: what changed between two releases, in words."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rdflib import Dataset, Graph
+
+from ..errors import SourceError, VeikartError
+from ..namespaces import bind_prefixes
+from ..settings import Settings
+from ..sources import load_graph, load_sources, turtle_files
+from .compose import compose_releases
+from .diff import diff_graphs
+from .words import Labeller, as_text, summarise
+
+EPILOG = """Example:
+
+  veikart-graph diff ehelse 2026-11
+
+\b
+OLD and NEW are release versions (folders under releases/) or Turtle files or folders of
+Turtle files. Exit 0 when the diff was made (with or without changes), 2 when a side cannot be
+loaded."""
+
+
+@click.command(epilog=EPILOG)
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", help="Language of the words.")
+@click.pass_context
+def diff(ctx: click.Context, old: str, new: str, fmt: str, lang: str) -> None:
+    """What changed from release OLD to release NEW: entities added, removed and changed, with each
+    changed property's old and new value."""
+    settings = Settings.from_env(root=(ctx.obj or {}).get("root"))
+    try:
+        old_graph, new_graph, ontology = load_sides(settings.root_dir, old, new)
+    except VeikartError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    changes = diff_graphs(old_graph, new_graph)
+    summaries = summarise(changes, Labeller([new_graph, old_graph, ontology]), lang)
+    if fmt == "json":
+        body = {"old": old, "new": new, "triples_removed": changes.triples_removed,
+                "triples_added": changes.triples_added, "entities": [s.to_dict() for s in summaries]}
+        click.echo(json.dumps(body, ensure_ascii=False, indent=2))
+        return
+    none = "Ingen endringer." if lang == "nb" else "No changes."
+    click.echo(as_text(summaries, lang) or none)
+
+
+def load_sides(root: Path, old: str, new: str) -> tuple[Graph, Graph, Graph]:
+    """The two graphs to compare and the ontology (for labels)."""
+    if Path(old).exists() and Path(new).exists():
+        ontology_dir = root / "ontology"
+        ontology = load_graph(turtle_files(ontology_dir))[0] if ontology_dir.is_dir() else Graph()
+        return read_side(Path(old)), read_side(Path(new)), ontology
+    sources = load_sources(root)
+    releases = compose_releases(root, sources, check=False)
+    graphs = []
+    for side in (old, new):
+        path = Path(side)
+        graphs.append(read_side(path) if path.exists() else releases.contents[releases.get(side).version])
+    return graphs[0], graphs[1], sources.ontology
+
+
+def read_side(path: Path) -> Graph:
+    """A Turtle file, a folder of Turtle files, or an N-Triples/N-Quads file (all quads as one graph)."""
+    if path.is_dir():
+        return load_graph(turtle_files(path))[0]
+    if path.suffix in (".nt", ".nq"):
+        dataset = Dataset()
+        try:
+            dataset.parse(path, format="nquads" if path.suffix == ".nq" else "nt")
+        except Exception as exc:  # rdflib raises plain exceptions for bad lines
+            raise SourceError(f"cannot parse: {exc}", where=str(path)) from exc
+        graph = bind_prefixes(Graph())
+        for s, p, o, _ in dataset.quads((None, None, None, None)):
+            graph.add((s, p, o))
+        return graph
+    return load_graph([path])[0]

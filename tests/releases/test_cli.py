@@ -1,0 +1,54 @@
+"""``veikart-graph diff OLD NEW``: exit 0 with the changes in words, 2 when a side cannot be read."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from veikart_graph.cli import main
+
+from .project import PREFIXES, ROOT
+
+ENV = {"VEIKART_ROOT": str(ROOT)}
+
+
+def test_diff_of_the_real_releases_lists_the_changes_in_words():
+    result = CliRunner().invoke(main, ["diff", "ehelse", "2026-11"], env=ENV)
+    assert result.exit_code == 0, result.output
+    assert "Endret: Digitalt helsekort for gravide" in result.output
+    assert "Milepæl lagt til:" in result.output and "(juni 2025)" in result.output
+
+
+def test_diff_as_json_in_english():
+    result = CliRunner().invoke(main, ["diff", "ehelse", "2026-11", "--format", "json", "--lang", "en"], env=ENV)
+    body = json.loads(result.output)
+    assert [e["kind"] for e in body["entities"]] == ["changed", "changed"]
+    assert {e["type"] for e in body["entities"]} == {"Activity"}
+    lines = [c["text"] for e in body["entities"] for c in e["changes"]]
+    assert any(line.startswith("Milestone added: first trial") for line in lines)
+
+
+def test_diff_of_a_release_with_itself_says_so():
+    result = CliRunner().invoke(main, ["diff", "2026-11", "2026-11"], env=ENV)
+    assert result.exit_code == 0 and result.output.strip() == "Ingen endringer."
+
+
+def test_an_unknown_release_exits_2_naming_the_known_ones():
+    result = CliRunner().invoke(main, ["diff", "ehelse", "1999"], env=ENV)
+    assert result.exit_code == 2
+    assert "no release '1999'" in result.output and "ehelse, 2026-11" in result.output
+
+
+def test_diff_of_two_turtle_files(tmp_path):
+    old, new = tmp_path / "old.ttl", tmp_path / "new.ttl"
+    old.write_text(PREFIXES + '<aktivitet/x> skos:prefLabel "X"@nb ; vk:phase <fase/tilpasning> .\n')
+    new.write_text(PREFIXES + '<aktivitet/x> skos:prefLabel "X"@nb ; vk:phase <fase/innforing> .\n')
+    result = CliRunner().invoke(main, ["diff", str(old), str(new)], env=ENV)
+    assert result.exit_code == 0, result.output
+    assert "Fase: Tilpasning → Innføring" in result.output
+
+
+def test_help_has_an_example():
+    result = CliRunner().invoke(main, ["diff", "--help"])
+    assert result.exit_code == 0 and "Example:" in result.output and "veikart-graph diff" in result.output
