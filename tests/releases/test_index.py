@@ -1,0 +1,64 @@
+"""The release index of a snapshot (``releases.index``): order, removed entities, history.
+
+Uses the real snapshot, and a copy of the project where release 2027-01 retires an activity and
+names its replacement with ``dct:isReplacedBy``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from veikart_graph.releases.index import release_index
+from veikart_graph.store import KnowledgeGraph
+
+from .project import OLD_ACTIVITY, REPLACEMENT, build_project, removal_project
+
+HEALTH_CARD = "https://w3id.org/veikart/id/aktivitet/digitalt-helsekort-gravide"
+
+
+@pytest.fixture(scope="module")
+def retired(tmp_path_factory):
+    snapshot = build_project(removal_project(tmp_path_factory.mktemp("retired")))
+    return release_index(KnowledgeGraph.from_snapshot(snapshot.dataset_path, snapshot.manifest.hash))
+
+
+def test_real_releases_in_order(graph):
+    index = release_index(graph)
+    assert [r.version for r in index.releases] == ["ehelse", "2026-11"]
+    assert index.current.version == "2026-11" and index.current.issued is None
+
+
+def test_history_of_a_changed_activity(graph):
+    entries = release_index(graph).history(HEALTH_CARD, "nb")
+    assert [(e.release.version, e.status) for e in entries] == [("ehelse", "first"), ("2026-11", "changed")]
+    assert [line.text[:18] for line in entries[1].lines] == ["Milepæl lagt til: "]
+
+
+def test_history_of_an_unchanged_entity(graph):
+    entries = release_index(graph).history("https://w3id.org/veikart/id/mal/1", "en")
+    assert [e.status for e in entries] == ["first", "unchanged"]
+
+
+def test_nothing_is_removed_between_the_real_releases(graph):
+    index = release_index(graph)
+    assert index.removal(HEALTH_CARD) is None
+    assert index.entities["ehelse"] == index.entities["2026-11"]
+
+
+def test_a_retired_entity_names_its_last_release_and_replacement(retired):
+    removal = retired.removal(OLD_ACTIVITY)
+    assert removal.last.version == "2026-11"
+    assert removal.replaced_by == (REPLACEMENT,)
+    assert [r.version for r in retired.releases_with(OLD_ACTIVITY)] == ["ehelse", "2026-11"]
+
+
+def test_a_tombstone_alone_does_not_keep_an_entity_alive(retired):
+    """The current data says ``gammel-aktivitet dct:isReplacedBy …`` and nothing else."""
+    assert OLD_ACTIVITY not in retired.entities["2027-01"]
+
+
+def test_history_of_a_retired_entity_ends_with_removed(retired):
+    entries = retired.history(OLD_ACTIVITY, "nb")
+    assert [(e.release.version, e.status) for e in entries] == [
+        ("ehelse", "first"), ("2026-11", "unchanged"), ("2027-01", "removed")]
+    assert retired.get("2027-01").issued == "2027-01-15"
