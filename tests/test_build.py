@@ -40,7 +40,9 @@ def inferred_graph(graph: KnowledgeGraph) -> rdflib.Graph:
 def test_real_data_builds_and_conforms(snapshot):
     manifest = snapshot.manifest
     assert set(manifest.triples_by_graph) == {
-        f"https://w3id.org/veikart/graph/{g}" for g in ("data", "inferred", "ontology", "shapes", "metadata")}
+        f"https://w3id.org/veikart/graph/{g}" for g in (
+            "data", "inferred", "ontology", "shapes", "metadata", "release/ehelse", "release/2026-11")}
+    assert (snapshot.path / "search.sqlite").is_file()
     assert manifest.entities_by_class[str(VK.Goal)] == 5
     assert len(manifest.hash) == 64
 
@@ -80,8 +82,10 @@ def test_snapshot_round_trips_through_every_export_format(graph, fmt, rdflib_for
         assert len(set(dataset.quads((None, None, None, None)))) == sum(graph.count_triples().values())
     else:
         parsed = rdflib.Graph().parse(data=body, format=rdflib_format)
-        expected = graph.store.query("SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } "
-                                     "FILTER(?g != <https://w3id.org/veikart/graph/shapes>) } }")
+        expected = graph.store.query(
+            "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } "
+            "FILTER(?g IN (<https://w3id.org/veikart/graph/data>, <https://w3id.org/veikart/graph/inferred>, "
+            "<https://w3id.org/veikart/graph/ontology>, <https://w3id.org/veikart/graph/metadata>)) } }")
         assert len(parsed) == int(next(iter(expected))["n"].value)
 
 

@@ -57,11 +57,12 @@ POST_BUILD_HOOKS: list[Callable[[Snapshot, dict[URIRef, Graph]], None]] = []
 class BuildResult:
     snapshot: Snapshot
     report: ValidationReport
+    seconds: float = 0.0
 
     def summary(self) -> str:
         m = self.snapshot.manifest
         total = sum(m.triples_by_graph.values())
-        seconds = sum(m.timings.values())
+        seconds = self.seconds
         return (
             f"built snapshot {m.short_hash}: {total} triples in {len(m.triples_by_graph)} graphs, "
             f"{sum(m.entities_by_class.values())} typed entities, conforms, {seconds:.2f} s "
@@ -103,6 +104,7 @@ def validate_sources(sources: Sources, metadata: Graph) -> ValidationReport:
 
 def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResult:
     """Build and swap in a new snapshot; raise (and write nothing) if the data is invalid."""
+    started = time.perf_counter()
     timings: dict[str, float] = {}
     with _step("load", timings, progress):
         sources = load_sources(settings.root_dir)
@@ -139,10 +141,23 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
             entities_by_class=entities_by_class(sources.data),
             timings=timings,
         )
-        snapshot = write_snapshot(settings.snapshot_root, nquads, manifest)
+        snapshot = write_snapshot(
+            settings.snapshot_root, nquads, manifest,
+            before_current=lambda staged: _run_hooks(staged, graphs, timings, progress))
+    return BuildResult(snapshot, report, round(time.perf_counter() - started, 3))
+
+
+def _run_hooks(staged: Snapshot, graphs: dict[URIRef, Graph], timings: dict[str, float],
+               progress: Progress) -> None:
+    """Derived files (the search index …) are added before the snapshot becomes current."""
+    _register_hooks()
     for hook in POST_BUILD_HOOKS:
-        hook(snapshot, graphs)
-    return BuildResult(snapshot, report)
+        with _step(getattr(hook, "__name__", "hook"), timings, progress):
+            hook(staged, graphs)
+
+
+def _register_hooks() -> None:
+    import veikart_graph.search.hook  # noqa: F401 - registers the search index hook
 
 
 def to_nquads(graphs: dict[URIRef, Graph]) -> bytes:

@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -65,8 +66,13 @@ def content_hash(nquads: bytes) -> str:
 
 
 def write_snapshot(build_dir: Path, nquads: bytes, manifest: Manifest,
-                   extras: dict[str, bytes] | None = None) -> Snapshot:
-    """Write a snapshot next to the others and make it ``current``, all or nothing."""
+                   extras: dict[str, bytes] | None = None,
+                   before_current: Callable[[Snapshot], None] | None = None) -> Snapshot:
+    """Write a snapshot next to the others and make it ``current``, all or nothing.
+
+    ``before_current`` adds derived files (e.g. the search index) while the snapshot is not yet
+    served; if it fails, the snapshot folder is removed and ``current`` stays where it was.
+    """
     snapshots = build_dir / "snapshots"
     snapshots.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=build_dir))
@@ -75,6 +81,8 @@ def write_snapshot(build_dir: Path, nquads: bytes, manifest: Manifest,
         _write_file(tmp / MANIFEST_FILE, json.dumps(asdict(manifest), indent=2).encode())
         for name, content in (extras or {}).items():
             _write_file(tmp / name, content)
+        if before_current is not None:
+            before_current(Snapshot(tmp, manifest))
         final = snapshots / f"{manifest.short_hash}-{manifest.built_at.replace(':', '')}"
         os.replace(tmp, final)
     except BaseException:

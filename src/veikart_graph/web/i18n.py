@@ -18,6 +18,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "search_label": {"nb": "Søk i veikartet", "en": "Search the roadmap"},
     "sparql": {"nb": "SPARQL", "en": "SPARQL"},
     "dataset": {"nb": "Om datasettet", "en": "About the dataset"},
+    "changes": {"nb": "Endringer", "en": "Changes"},
     "other_lang": {"nb": "English", "en": "Norsk (bokmål)"},
     "error": {"nb": "Feil", "en": "Error"},
     "where": {"nb": "Hvor", "en": "Where"},
