@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pyoxigraph as ox
 from flask import Request
 
 from ..errors import BadRequest, Forbidden, UnsupportedMediaType
@@ -40,10 +41,19 @@ def _single_query(values: list[str]) -> str:
 
 def _graph_iris(values: list[str], name: str) -> tuple[str, ...]:
     for value in values:
-        if not value.startswith(("http://", "https://", "urn:")) or any(c in value for c in " <>\"{}|\\^`"):
+        if not value.startswith(("http://", "https://", "urn:")) or not _is_iri(value):
             raise BadRequest(f"{name} must be an absolute IRI, got {value!r}",
                              link=SPEC + "#dataset")
     return tuple(values)
+
+
+def _is_iri(value: str) -> bool:
+    """RFC 3987 syntax, as the engine checks it (spaces, ``<>"{}|\\^```, controls are refused)."""
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return False
+    return True
 
 
 def parse(req: Request) -> Parsed:
@@ -84,7 +94,7 @@ def parse(req: Request) -> Parsed:
 
 def _decode(body: bytes) -> str:
     try:
-        return body.decode("utf-8")
+        return body.decode("utf-8").removeprefix("\ufeff")  # editors on Windows write a BOM
     except UnicodeDecodeError as exc:
         raise BadRequest(f"the query is not valid UTF-8 (byte {exc.start})") from exc
 
