@@ -2,7 +2,8 @@
 
 No Flask here: the CLI's ``query --format`` and the HTTP endpoint use the same tables.
 Serializers stop at ``max_rows`` + 1 and raise ``ResultTooLarge``: a result is never cut short
-silently.
+silently. XML formats refuse (406) literals holding characters XML 1.0 cannot carry (most C0
+control characters), rather than writing a document no XML parser reads.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
@@ -56,6 +58,9 @@ RDF_FORMATS = {
     "ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
     "rdfxml": ox.RdfFormat.RDF_XML, "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS,
 }
+XML_KEYS = ("xml", "rdfxml")
+# Characters outside XML 1.0's Char production (https://www.w3.org/TR/xml/#charsets).
+NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 BOOLEAN_FORMATS = {
     "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
     "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
@@ -125,7 +130,22 @@ def serialize(result: object, media: MediaType, max_rows: int) -> bytes:
 
 def serialize_triples(triples: Iterable[ox.Triple], key: str) -> bytes:
     prefixes = PREFIXES if key in ("ttl", "trig", "rdfxml") else None
-    return ox.serialize(list(triples), format=RDF_FORMATS[key], prefixes=prefixes)
+    triples = list(triples)
+    if key in XML_KEYS:
+        for triple in triples:
+            check_xml_chars(triple.object)
+    return ox.serialize(triples, format=RDF_FORMATS[key], prefixes=prefixes)
+
+
+def check_xml_chars(term: object) -> None:
+    """Raise ``NotAcceptable`` if ``term`` is a literal XML 1.0 cannot represent."""
+    found = NOT_XML_CHAR.search(term.value) if isinstance(term, ox.Literal) else None
+    if found:
+        raise NotAcceptable(
+            f"the result holds the character U+{ord(found.group()):04X}, which XML cannot carry; "
+            "ask for JSON, CSV or TSV (results) or Turtle, N-Triples or JSON-LD (graphs)",
+            link="https://www.w3.org/TR/xml/#charsets",
+        )
 
 
 def _capped(items: Iterable, max_rows: int, what: str) -> list:
@@ -171,6 +191,7 @@ def _xml_term(term: object) -> str:
     if isinstance(term, ox.BlankNode):
         return f"<bnode>{escape(term.value)}</bnode>"
     if isinstance(term, ox.Literal):
+        check_xml_chars(term)
         if term.language:
             return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
         if term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
