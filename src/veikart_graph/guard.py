@@ -18,8 +18,14 @@ MAX_DEPTH = 64
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _SERVICE = re.compile(r"service", re.IGNORECASE)
 _UPDATE = re.compile(
-    r"^\s*((PREFIX|BASE)\s[^\n]*\s+)*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+    r"^\s*(?:(?:PREFIX\s*[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
+    r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
     re.IGNORECASE,
+)
+# Strings, IRIs and comments, so comments can be dropped without touching the others.
+_LEXEMES = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*"
 )
 
 
@@ -83,8 +89,14 @@ def check_nesting(text: str) -> None:
         raise QueryError(f"the query nests {depth} levels deep; at most {MAX_DEPTH} are allowed")
 
 
+def without_comments(text: str) -> str:
+    """``text`` with its ``#`` comments blanked (``#`` inside strings and IRIs is kept)."""
+    return _LEXEMES.sub(lambda m: " " if m.group().startswith("#") else m.group(), text)
+
+
 def is_update(text: str) -> bool:
-    return bool(_UPDATE.match(unescape(text)))
+    """True for any SPARQL Update request, however its prologue is spaced or commented."""
+    return bool(_UPDATE.match(without_comments(unescape(text))))
 
 
 def service_endpoints(text: str) -> list[str] | None:
