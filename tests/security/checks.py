@@ -1,5 +1,5 @@
 """What every answer must be, whatever was asked: well-formed in its content type, and (for an
-error) a 4xx with a message and no internals. Shared by the security tests and the load test.
+error) a 4xx with a message and no internals.
 """
 
 from __future__ import annotations
