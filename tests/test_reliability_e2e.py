@@ -72,7 +72,9 @@ def _descends(pid: int, ancestor: int) -> bool:
 @pytest.fixture(scope="module")
 def server(snapshot):
     build_dir = Path(snapshot.path).parents[1]
-    with running_server(build_dir, env={"VEIKART_QUERY_TIMEOUT": "1.5", "VEIKART_QUERY_MEMORY_MB": "1024"}) as base:
+    env = {"VEIKART_QUERY_TIMEOUT": "1.5", "VEIKART_QUERY_MEMORY_MB": "1024",
+           "VEIKART_QUERY_SLOTS": "2", "VEIKART_QUEUE_WAIT": "0.5"}
+    with running_server(build_dir, env=env) as base:
         yield base, running_server.process.pid
 
 

@@ -29,6 +29,34 @@ _LEXEMES = re.compile(
 )
 
 
+_DATASET_CLAUSE = re.compile(r"\bFROM\s+(NAMED\s+)?(<|[A-Za-z_][\w.-]*:|:)", re.IGNORECASE)
+
+
+def has_dataset_clause(text: str) -> bool:
+    """True when the query names its own dataset (``FROM`` / ``FROM NAMED``) outside strings,
+    IRIs and comments; then the service's default dataset must not override it."""
+    return bool(_DATASET_CLAUSE.search(_code_only(unescape(text))))
+
+
+def _code_only(text: str) -> str:
+    """``text`` with strings and comments blanked out (IRIs kept: FROM needs them)."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        if c in "\"'":
+            end = _skip_string(text, i)
+            out.append(" ")
+            i = end + 1
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
 def unescape(text: str) -> str:
     """Apply SPARQL's codepoint escapes (``\\u0041``), as the grammar does before parsing."""
     def replace(match: re.Match[str]) -> str:

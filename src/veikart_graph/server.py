@@ -75,7 +75,10 @@ class VeikartServer(BaseApplication):
         from .web import create_app
 
         configure_logging()
-        return create_app(self.settings, snapshot=current_snapshot(self.settings.snapshot_root))
+        app = create_app(self.settings, snapshot=current_snapshot(self.settings.snapshot_root))
+        if self.settings.store == "embedded":
+            app.extensions["veikart"].pool()  # start the query processes before serving
+        return app
 
 
 def configure_logging() -> None:

@@ -24,12 +24,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", "127.0.0.1", "Interface `serve` listens on."),
     Setting("port", 8000, "Port `serve` listens on."),
     Setting("workers", 2, "Worker processes of the WSGI server (gunicorn)."),
-    Setting("threads", 4, "Threads per worker process."),
+    Setting("threads", 8, "Threads per worker process (pages and queries waiting on a query process)."),
     Setting("query_timeout", 10.0, "Seconds a SPARQL query may run before it is stopped (503)."),
     Setting("max_rows", 10000, "Most result rows/triples a query may return; more is an error."),
     Setting("max_query_bytes", 65536, "Largest query text or POST body accepted (413 above)."),
-    Setting("query_slots", 2, "Query processes per worker: concurrent SPARQL queries per worker."),
-    Setting("queue_wait", 2.0, "Seconds a query waits for a free slot before 503 + Retry-After."),
+    Setting("query_slots", 6, "Query processes per worker: concurrent SPARQL queries per worker."),
+    Setting("queue_wait", 10.0, "Seconds a query waits for a free slot before 503 + Retry-After."),
     Setting("query_memory_mb", 2048, "Address-space limit of each query process, in MiB."),
     Setting("service_allowlist", "", "Space-separated endpoint IRIs SERVICE may call (off if empty)."),
     Setting("public_url", "", "Public base URL of the service (for metadata); empty = the request's."),
@@ -54,12 +54,12 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 2
-    threads: int = 4
+    threads: int = 8
     query_timeout: float = 10.0
     max_rows: int = 10000
     max_query_bytes: int = 65536
-    query_slots: int = 2
-    queue_wait: float = 2.0
+    query_slots: int = 6
+    queue_wait: float = 10.0
     query_memory_mb: int = 2048
     service_allowlist: str = ""
     public_url: str = ""

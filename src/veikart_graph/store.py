@@ -19,6 +19,7 @@ from typing import Protocol, runtime_checkable
 import pyoxigraph as ox
 
 from .errors import QueryError
+from .guard import has_dataset_clause
 from .namespaces import QUERYABLE_GRAPHS, VKID, sparql_prologue
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -146,9 +147,13 @@ class KnowledgeGraph(GraphQueries):
         bindings: Mapping[str, object] | None = None,
         custom_functions: Mapping[ox.NamedNode, object] | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        """Evaluate ``text``; the default graph is the union of the queryable graphs."""
+        """Evaluate ``text``; the default graph is the union of the queryable graphs, unless the
+        query names its own dataset (FROM / FROM NAMED) or the caller gives one (the protocol's
+        default-graph-uri / named-graph-uri, which take precedence over FROM)."""
         default = [ox.NamedNode(g) for g in default_graphs] if default_graphs else DEFAULT_GRAPHS
         named = [ox.NamedNode(g) for g in named_graphs] if named_graphs else None
+        if not default_graphs and not named_graphs and has_dataset_clause(text):
+            default = None
         if bindings:
             text = text + "\n" + values_clause(bindings)
         try:

@@ -87,7 +87,7 @@ def iri_of(segment: str, key: str) -> str:
 
 
 def valid_key(key: str) -> bool:
-    return bool(KEY_PATTERN.match(key))
+    return bool(KEY_PATTERN.fullmatch(key))
 
 
 def exists_as(graph: KnowledgeGraph, segment: str, key: str) -> bool:

@@ -142,10 +142,6 @@ EMBEDDED_ONLY = {
         "counts calls of KnowledgeGraph.run; test_remote.py counts the store's requests instead",
 }
 ENGINE_GAPS = {  # (engine, test) → (reason, strict)
-    ("virtuoso", "test_q2_sub_goals_of_goal_1"):
-        ("Virtuoso 7.2 cannot parse escaped local names (vkid:mal\\/1; SPARQL 1.1 PN_LOCAL_ESC)", True),
-    ("virtuoso", "test_q10_pll_targets_by_year"):
-        ("Virtuoso 7.2 cannot parse escaped local names (vkid:verditype\\/malverdi; PN_LOCAL_ESC)", True),
     ("virtuoso", "test_entity_page_is_fast"):
         ("Virtuoso answers a page's lookups in ~80 ms (median), near or over the 50 ms budget", False),
 }

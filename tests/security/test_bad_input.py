@@ -213,11 +213,9 @@ def test_no_bad_value_in_any_parameter_gives_a_5xx(client, endpoint, value):
         assert_no_internals(response)
 
 
-# ----------------------------------------------------------------------------- bugs reported to owners
+# ----------------------------------------------------------------------------- regressions (bugs found here)
 
 
-@pytest.mark.xfail(strict=True, reason="bug reported to owner: view_values.KEY_PATTERN ends in '$', which "
-                   "matches before a trailing newline; ox.NamedNode then raises ValueError (500)")
 @pytest.mark.parametrize("url", ["/veikart/mal/1%0a", "/veikart/delmal/1a%0A", "/veikart/eier/helsedirektoratet%0a",
                                  "/veikart/tidslinje?mal=1%0a", "/veikart/tidslinje?eier=helsedirektoratet%0a"])
 def test_view_key_with_a_trailing_newline_is_400(client, url):
@@ -225,9 +223,6 @@ def test_view_key_with_a_trailing_newline_is_400(client, url):
     assert_client_error(client.get(url, headers={"Accept": "text/plain"}), (400, 404))
 
 
-@pytest.mark.xfail(strict=True, reason="bug reported to owner: ops._query_text reads request.values in an "
-                   "after_request hook when the access log is on (as under gunicorn); a body over MAX_CONTENT_LENGTH "
-                   "makes Werkzeug raise 413 there, which becomes a 500")
 @pytest.mark.parametrize(("body", "content_type"), [
     (b"query=ASK+%7B%7D" + b"+" * 100_000, FORM), (b"<a:a> <a:b> <a:c> ." + b" " * 100_000, "text/turtle")],
     ids=["form", "turtle"])

@@ -231,3 +231,18 @@ def test_error_body_is_json_when_asked(client):
     assert response.status_code == 400
     body = json.loads(response.get_data())
     assert body["status"] == 400 and body["error"]
+
+
+def test_from_clause_is_honoured(client):
+    """SPARQL 1.1 Query §13.2: FROM sets the default graph (regression: the service's union
+    default graph used to override it)."""
+    query = ("SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/veikart/graph/inferred> "
+             "WHERE { ?s ?p ?o }")
+    everything = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    inferred = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/veikart/graph/inferred> { ?s ?p ?o } }"
+
+    def n(text: str) -> int:
+        body = json.loads(client.get(f"/sparql?query={quote(text)}").get_data())
+        return int(body["results"]["bindings"][0]["n"]["value"])
+
+    assert n(query) == n(inferred) < n(everything)

@@ -71,8 +71,17 @@ def _endpoint_name() -> str:
 
 
 def _query_text() -> str:
-    text = request.values.get("query", "") if request.mimetype != "application/sparql-query" else (
-        request.get_data(as_text=True) if (request.content_length or 0) < 65536 else "")
+    """The query for the log, truncated; never reads a body the app refused (too large)."""
+    limit = get_state().settings.max_query_bytes
+    if request.method == "POST" and (request.content_length or 0) > limit:
+        return ""
+    try:
+        if request.mimetype == "application/sparql-query":
+            text = request.get_data(as_text=True)
+        else:
+            text = request.values.get("query", "")
+    except Exception:  # a body Werkzeug cannot decode: the request was already answered
+        return ""
     return text[:QUERY_LOG_CHARS]
 
 
