@@ -27,7 +27,8 @@ def test_q1_the_five_goals_with_exact_titles(graph: KnowledgeGraph, facts):
 
 
 def test_q2_sub_goals_of_goal_1(graph: KnowledgeGraph, facts):
-    rows = graph.select('SELECT ?t { ?s vk:subGoalOf <https://w3id.org/veikart/id/mal/1> ; skos:prefLabel ?t ; skos:notation ?n . '
+    rows = graph.select('SELECT ?t { ?s vk:subGoalOf <https://w3id.org/veikart/id/mal/1> ; '
+                        'skos:prefLabel ?t ; skos:notation ?n . '
                         'FILTER(LANG(?t) = "nb") FILTER NOT EXISTS { ?s vk:uncertain true } } ORDER BY ?n')
     expected = [s["title"] for s in facts["sub_goals"] if s["goal"] == "1" and s.get("title")]
     assert values(rows, "t") == expected
@@ -91,7 +92,8 @@ def test_q9_measured_values_of_digital_contact(graph: KnowledgeGraph, facts):
 
 
 def test_q10_pll_targets_by_year(graph: KnowledgeGraph):
-    rows = graph.select('SELECT ?y ?v { ?obs vk:valueKind <https://w3id.org/veikart/id/verditype/malverdi> ; vk:refYear ?y ; '
+    rows = graph.select('SELECT ?y ?v { ?obs vk:valueKind <https://w3id.org/veikart/id/verditype/malverdi> ; '
+                        'vk:refYear ?y ; '
                         'sdmx-measure:obsValue ?v ; vk:indicator/skos:prefLabel ?l '
                         'FILTER(CONTAINS(?l, "PLL") || CONTAINS(?l, "legemiddelliste")) }')
     found = {row["y"].value: float(row["v"].value) for row in rows}
