@@ -146,8 +146,11 @@ def main(argv: list[str] | None = None) -> int:
     print(table(["size", "data triples", "owlrl infer CPU s", "prototype CPU s", "owlrl inferred",
                  "prototype inferred", "result"], rows))
     different = [r[0] for r in rows if str(r[-1]).startswith("DIFFERENT")]
-    print("\nsummary: " + ("prototype = owlrl on " + ", ".join(r[0] for r in rows if r[-1] == "equal")
-                           if not different else f"DIFFERENT on {', '.join(different)}"))
+    equal = [r[0] for r in rows if r[-1] == "equal"]
+    timed = ", ".join(f"{r[0]} {r[3]:.1f} s CPU" for r in rows)
+    print(f"\nsummary: prototype {timed}; "
+          + (f"DIFFERENT from owlrl on {', '.join(different)}" if different
+             else f"equal to owlrl on {', '.join(equal)}" if equal else "not compared with owlrl"))
     return 1 if different else 0
 
 
