@@ -111,7 +111,8 @@ def publish(root: Path, store: Server, timeout: float) -> float:
 
 def start_app(root: Path, logs: Path, store_url: str, name: str, timeout: float) -> Server:
     port = free_port()
-    env = {**os.environ, "VEIKART_STORE": store_url, "VEIKART_QUERY_TIMEOUT": "60", "VEIKART_QUEUE_WAIT": "60"}
+    env = {**os.environ, "VEIKART_STORE": store_url, "VEIKART_QUERY_TIMEOUT": "60", "VEIKART_QUEUE_WAIT": "60",
+           "VEIKART_QUERY_SLOTS": "2"}  # 2 forwarded or embedded queries at once per worker, in both modes
     command = ["veikart-graph", "--root", str(root), "serve", "--port", str(port), "--workers", "1"]
     log = logs / f"{name}.log"
     server = Server(name, f"http://127.0.0.1:{port}", "/sparql", spawn(command, log, env), time.perf_counter(),

@@ -38,6 +38,7 @@ from urllib.parse import unquote, urlencode, urlsplit
 import pyoxigraph as ox
 
 from .errors import QueryError, StoreUnavailable
+from .guard import has_dataset_clause
 from .namespaces import ALL_GRAPHS, QUERYABLE_GRAPHS, VKG
 from .store import GraphQueries, values_clause
 
@@ -430,10 +431,14 @@ class RemoteGraph(GraphQueries):
     def send(self, text: str, default_graphs: Iterable[str] | None = None,
              named_graphs: Iterable[str] | None = None, *, accept: str | None = None,
              timeout: float | None = None) -> Answer:
-        """POST ``text`` with the dataset parameters; the raw answer (errors raised)."""
+        """POST ``text`` with the dataset parameters; the raw answer (errors raised). As in the
+        embedded store, a query naming its own dataset (FROM / FROM NAMED) keeps it unless the
+        caller gives graphs (the protocol's parameters take precedence over FROM)."""
         fields = [("query", text)]
-        fields += [("default-graph-uri", g) for g in (tuple(default_graphs or ()) or DEFAULT_GRAPH_IRIS)]
-        fields += [("named-graph-uri", g) for g in (tuple(named_graphs or ()) or self.graphs)]
+        defaults, named = tuple(default_graphs or ()), tuple(named_graphs or ())
+        if defaults or named or not has_dataset_clause(text):
+            fields += [("default-graph-uri", g) for g in (defaults or DEFAULT_GRAPH_IRIS)]
+            fields += [("named-graph-uri", g) for g in (named or self.graphs)]
         answer = self.client.post_form(self.endpoints.query, fields, accept or accept_for(query_form(text)),
                                        timeout)
         raise_for_status(answer, self.where)
