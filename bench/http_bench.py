@@ -232,12 +232,12 @@ def page_table(result: dict) -> str:
     rows = []
     for name, cells in ours.get("pages", {}).items():
         p50_target, p95_target = PAGE_TARGETS.get(name, (None, None))
-        verdict = [check_target(key, cells[1][key], limit)
+        verdict = [f"c{c} " + check_target(key, cells[c][key], limit) for c in CONCURRENCY
                    for key, limit in (("p50", p50_target), ("p95", p95_target)) if limit is not None]
         rows.append([name, PAGES[name], cells[1]["rate"], cells[1]["p50"], cells[1]["p95"], cells[8]["rate"],
                      cells[8]["p50"], cells[8]["p95"], ", ".join(verdict) or "–"])
     headers = ["page", "path", "c1 req/s", "c1 p50 ms", "c1 p95 ms", "c8 req/s", "c8 p50 ms", "c8 p95 ms",
-               "target (c1)"]
+               "target"]
     notes = "\n".join(f"note: {n}" for n in ours.get("notes", []))
     return table(headers, rows) + ("\n" + notes if notes else "")
 
