@@ -41,9 +41,13 @@ PAGE_TARGETS = {"entity page": (5.0, 20.0), "search": (None, 20.0)}
 
 
 def ensure_snapshot(root: Path, timeout: float) -> Path:
+    """The snapshot's dataset.nq, built first when missing or stale (as ``serve`` would)."""
+    from veikart_graph.build import is_stale
+    from veikart_graph.settings import Settings
+
     current = root / "build" / "current" / "dataset.nq"
-    if not current.exists():
-        progress(f"no snapshot in {root}: building (limit {timeout:.0f} s)")
+    if not current.exists() or is_stale(Settings(root=root)):
+        progress(f"no current snapshot in {root}: building (limit {timeout:.0f} s)")
         subprocess.run(["veikart-graph", "--root", str(root), "build"], check=True, timeout=timeout,
                        stdout=subprocess.DEVNULL)
     return current.resolve()

@@ -25,6 +25,9 @@ from pathlib import Path
 from common import WORK, fmt, free_port, git_commit, machine, progress, save_json, size_root, table
 from servers import Server, get, spawn
 
+from veikart_graph.build import is_stale
+from veikart_graph.settings import Settings
+
 ASK = "/sparql?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"})
 TARGET_S = 2.0
 
@@ -74,9 +77,9 @@ def start_once(root: Path, workers: int, timeout: float, logs: Path) -> dict:
 def bench_size(label: str, args: argparse.Namespace) -> dict:
     root = size_root(label, args.work)
     snapshot = root / "build" / "current"
-    if not (snapshot / "dataset.nq").exists():
-        progress(f"{label}: no built snapshot in {root} (run bench/build_bench.py {label}); skipped")
-        return {"size": label, "skipped": "no snapshot"}
+    if not (snapshot / "dataset.nq").exists() or is_stale(Settings(root=root)):
+        progress(f"{label}: no current snapshot in {root} (run bench/build_bench.py {label}); skipped")
+        return {"size": label, "skipped": "no current snapshot"}
     manifest = json.loads((snapshot / "manifest.json").read_text())
     triples = sum(manifest["triples_by_graph"].values())
     logs = root / "logs"
