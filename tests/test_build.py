@@ -133,3 +133,18 @@ def test_nquads_writer_keeps_graph_names():
     g.add((URIRef("http://a"), URIRef("http://b"), rdflib.Literal("c")))
     lines = to_nquads({URIRef("http://g"): g}).decode().strip().splitlines()
     assert lines == ['<http://a> <http://b> "c" <http://g> .']
+
+
+def test_default_graph_copy_equals_the_union_of_the_queryable_graphs(graph: KnowledgeGraph):
+    """The snapshot's default.nt (the store's default graph, for speed) holds exactly the
+    distinct triples of data ∪ inferred ∪ ontology ∪ metadata; named graphs are unchanged."""
+    import pyoxigraph as ox
+
+    from veikart_graph.namespaces import QUERYABLE_GRAPHS
+    from veikart_graph.store import named_quads
+
+    assert graph.union_default
+    queryable = {str(g) for g in QUERYABLE_GRAPHS}
+    union = {q.triple for q in named_quads(graph.store) if q.graph_name.value in queryable}
+    default = {q.triple for q in graph.store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    assert default == union

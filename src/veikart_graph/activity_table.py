@@ -192,7 +192,7 @@ class _Reader:
     def code(self, iri: ox.NamedNode, prefix: str) -> str:
         """A code list value by its bokmål label (from any queryable graph), else its key."""
         for quad in self.store.quads_for_pattern(iri, ox.NamedNode(str(SKOS.prefLabel)), None, None):
-            if quad.graph_name.value in self.queryable and quad.object.language == "nb":
+            if getattr(quad.graph_name, "value", None) in self.queryable and quad.object.language == "nb":
                 return quad.object.value
         return iri.value.removeprefix(str(VKID) + prefix)
 

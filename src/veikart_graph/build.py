@@ -45,6 +45,7 @@ from .releases import compose_releases, release_files
 from .settings import Settings
 from .snapshot import Manifest, Snapshot, content_hash, current_snapshot, write_snapshot
 from .sources import Sources, hash_files, load_sources, turtle_files
+from .store import UNION_FILE, union_nt
 from .validation import ValidationReport, validate
 
 Progress = Callable[[str], None]
@@ -142,7 +143,7 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
             timings=timings,
         )
         snapshot = write_snapshot(
-            settings.snapshot_root, nquads, manifest,
+            settings.snapshot_root, nquads, manifest, extras={UNION_FILE: union_nt(nquads)},
             before_current=lambda staged: _run_hooks(staged, graphs, timings, progress))
     return BuildResult(snapshot, report, round(time.perf_counter() - started, 3))
 

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from .errors import BadRequest
 from .formats import RDF_FORMATS
 from .namespaces import PREFIXES, QUERYABLE_GRAPHS
-from .store import KnowledgeGraph
+from .store import KnowledgeGraph, named_quads
 
 TRIPLE_FORMATS = ("ttl", "nt", "jsonld")
 QUAD_FORMATS = ("trig", "nq")
@@ -27,14 +27,14 @@ def export_bytes(graph: KnowledgeGraph, fmt: str) -> bytes:
 
         return (write_csv if fmt == "csv" else write_xlsx)(table_rows(graph))
     if fmt in QUAD_FORMATS:
-        quads = graph.store.quads_for_pattern(None, None, None, None)
+        quads = named_quads(graph.store)
         prefixes = PREFIXES if fmt == "trig" else None
         return ox.serialize(quads, format=RDF_FORMATS[fmt], prefixes=prefixes)
     if fmt not in TRIPLE_FORMATS:
         raise BadRequest(f"unknown export format {fmt!r}")
     default = {str(g) for g in QUERYABLE_GRAPHS}
     triples = {
-        q.triple for q in graph.store.quads_for_pattern(None, None, None, None)
+        q.triple for q in named_quads(graph.store)
         if q.graph_name.value in default
     }
     prefixes = PREFIXES if fmt == "ttl" else None
