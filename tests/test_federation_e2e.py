@@ -50,7 +50,7 @@ class _Endpoint(BaseHTTPRequestHandler):
 def remote_endpoint() -> Iterator[str]:
     """A loopback SPARQL endpoint whose data links a Wikidata-style item to an org number."""
     store = ox.Store()
-    store.add(ox.Quad(ox.NamedNode("http://www.wikidata.org/entity/Q11960227"),
+    store.add(ox.Quad(ox.NamedNode("http://example.org/stand-in-for-a-wikidata-item"),
                       ox.NamedNode("http://www.wikidata.org/prop/direct/P2333"), ox.Literal("983544622")))
     handler = type("Handler", (_Endpoint,), {"store": store})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
