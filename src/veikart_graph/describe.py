@@ -22,8 +22,6 @@ and, for each inferred one, a standard RDF reification
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -31,6 +29,7 @@ from dataclasses import dataclass, field, replace
 import pyoxigraph as ox
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS
 
+from .cache import per_graph
 from .formats import RDF_FORMATS, serialize_triples
 from .namespaces import (
     BASE,
@@ -271,16 +270,10 @@ class Vocabulary:
         return self.term_label(iri, lang) or Text(compact(iri))
 
 
-_VOCABULARIES: weakref.WeakKeyDictionary[KnowledgeGraph, Vocabulary] = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
-
-
+@per_graph
 def vocabulary(graph: KnowledgeGraph) -> Vocabulary:
     """The per-graph lookups, read once per process and graph (two SELECTs)."""
-    with _LOCK:
-        if graph not in _VOCABULARIES:
-            _VOCABULARIES[graph] = _read_vocabulary(graph)
-        return _VOCABULARIES[graph]
+    return _read_vocabulary(graph)
 
 
 def _read_vocabulary(graph: KnowledgeGraph) -> Vocabulary:

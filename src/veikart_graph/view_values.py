@@ -8,12 +8,12 @@ label, notation and uncertainty flag of a snapshot, read once. No Flask here.
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from .cache import per_graph
 from .namespaces import BASE, VK, VKID
 from .store import KnowledgeGraph
 
@@ -114,23 +114,19 @@ class Catalog:
                    iri in self.uncertain)
 
 
-_CATALOGS: weakref.WeakKeyDictionary[KnowledgeGraph, Catalog] = weakref.WeakKeyDictionary()
-
-
+@per_graph
 def catalog(graph: KnowledgeGraph) -> Catalog:
     """The graph's catalogue (cached: a snapshot never changes)."""
-    if graph not in _CATALOGS:
-        labels: dict[str, list[ox.Literal]] = {}
-        fallback: dict[str, list[ox.Literal]] = {}
-        rows = graph.select("SELECT ?s ?p ?l WHERE { VALUES ?p { skos:prefLabel rdfs:label foaf:name } "
-                            "?s ?p ?l FILTER(isLiteral(?l)) }")
-        for row in rows:
-            target = labels if row["p"].value == SKOS + "prefLabel" else fallback
-            target.setdefault(row["s"].value, []).append(row["l"])
-        notations = {r["s"].value: r["n"].value for r in graph.select("SELECT ?s ?n { ?s skos:notation ?n }")}
-        uncertain = {r["s"].value for r in graph.select("SELECT ?s { ?s vk:uncertain true }")}
-        _CATALOGS[graph] = Catalog(labels, fallback, notations, uncertain)
-    return _CATALOGS[graph]
+    labels: dict[str, list[ox.Literal]] = {}
+    fallback: dict[str, list[ox.Literal]] = {}
+    rows = graph.select("SELECT ?s ?p ?l WHERE { VALUES ?p { skos:prefLabel rdfs:label foaf:name } "
+                        "?s ?p ?l FILTER(isLiteral(?l)) }")
+    for row in rows:
+        target = labels if row["p"].value == SKOS + "prefLabel" else fallback
+        target.setdefault(row["s"].value, []).append(row["l"])
+    notations = {r["s"].value: r["n"].value for r in graph.select("SELECT ?s ?n { ?s skos:notation ?n }")}
+    uncertain = {r["s"].value for r in graph.select("SELECT ?s { ?s vk:uncertain true }")}
+    return Catalog(labels, fallback, notations, uncertain)
 
 
 def properties(graph: KnowledgeGraph, iri: str) -> dict[str, list[ox.NamedNode | ox.Literal]]:

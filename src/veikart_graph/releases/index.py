@@ -9,7 +9,6 @@ both use ``release_index(graph)``.
 from __future__ import annotations
 
 import threading
-import weakref
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -17,6 +16,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import DCTERMS
 
+from ..cache import per_graph
 from ..errors import NotFound
 from ..namespaces import BASE, GRAPH_DATA, GRAPH_ONTOLOGY, VKID, bind_prefixes
 from ..store import GraphReader, KnowledgeGraph
@@ -230,13 +230,7 @@ def local_path(iri: str) -> str:
     return iri.removeprefix(BASE)
 
 
-_INDEXES: weakref.WeakKeyDictionary[GraphReader, ReleaseIndex] = weakref.WeakKeyDictionary()
-_INDEX_LOCK = threading.Lock()
-
-
+@per_graph
 def release_index(graph: GraphReader) -> ReleaseIndex:
     """The release index of ``graph``, read once per process and snapshot."""
-    with _INDEX_LOCK:
-        if graph not in _INDEXES:
-            _INDEXES[graph] = ReleaseIndex(graph)
-        return _INDEXES[graph]
+    return ReleaseIndex(graph)
