@@ -2,12 +2,12 @@
 """Build benchmark: ``veikart-graph build`` per size, each in a fresh process.
 
 Reports the build's own step timings (its "<step> done in <s> s" lines: load = parse, infer,
-validate = SHACL, snapshot, and any step added since), the whole command's wall time and
-"other" = wall minus the steps (interpreter start and imports, dataset metadata, post-build
-hooks such as the search index), peak RSS of the build
-process (``os.wait4``), its CPU time (user + system: on a shared machine wall time grows with
-other load, CPU time much less; the 1-minute load average before the build is shown too) and
-the snapshot's triple counts. ``real`` builds the repository's own data (into a temporary build
+validate = SHACL, snapshot, and any step added since), the whole command's wall time, "other" =
+wall minus the steps (interpreter start and imports, dataset metadata, post-build hooks that
+print no step; 0 when steps nest, e.g. a search-index step inside the snapshot step), peak RSS
+of the build process (``os.wait4``), its CPU time (user + system: on a shared machine wall time
+grows with other load, CPU time much less; the 1-minute load average before the build is shown
+too) and the snapshot's triple counts. ``real`` builds the repository's own data (into a temporary build
 folder, never the repository's build/). Sizes that are not generated yet are generated first.
 
 Example:
@@ -139,7 +139,7 @@ def report(runs: list[BuildRun]) -> str:
             verdict += ", CPU " + ("ok" if r.cpu_s <= target else f"miss ×{r.cpu_s / target:.1f}")
             if r.peak_rss_mb > MEMORY_LIMIT_MB:
                 verdict += f", over {MEMORY_LIMIT_MB} MiB"
-        other = r.wall_s - sum(r.steps.values()) if r.ok else None
+        other = max(0.0, r.wall_s - sum(r.steps.values())) if r.ok else None  # 0 when steps nest
         rows.append([r.size, r.data_triples, r.inferred_triples, r.total_triples,
                      *[r.steps.get(s) for s in steps], other, r.wall_s, r.cpu_s, r.load_before, r.peak_rss_mb,
                      target, verdict])
