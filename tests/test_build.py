@@ -148,3 +148,23 @@ def test_default_graph_copy_equals_the_union_of_the_queryable_graphs(graph: Know
     union = {q.triple for q in named_quads(graph.store) if q.graph_name.value in queryable}
     default = {q.triple for q in graph.store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
     assert default == union
+
+
+def test_large_snapshots_leave_out_the_union_copy_and_answer_the_same(project: Settings, monkeypatch):
+    """Above UNION_COPY_MAX_TRIPLES no default.nt is written; queries then run over the list of
+    queryable graphs and give the same answers."""
+    import veikart_graph.build as build_module
+
+    small = current_snapshot(project.snapshot_root)
+    with_copy = KnowledgeGraph.from_snapshot(small.dataset_path)
+    monkeypatch.setattr(build_module, "UNION_COPY_MAX_TRIPLES", 0)
+    (project.root / "data" / "zz.ttl").write_text(
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        '<https://w3id.org/veikart/id/mal/1> skos:altLabel "Test"@nb .\n', encoding="utf-8")
+    large = build(project).snapshot
+    assert not (large.path / "default.nt").exists()
+    without_copy = KnowledgeGraph.from_snapshot(large.dataset_path)
+    assert with_copy.union_default and not without_copy.union_default
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    counts = [int(next(iter(g.run(query)))["n"].value) for g in (with_copy, without_copy)]
+    assert counts[1] == counts[0] + 1

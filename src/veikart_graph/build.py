@@ -50,6 +50,11 @@ from .validation import ValidationReport, validate
 
 Progress = Callable[[str], None]
 
+# Up to this size the snapshot carries default.nt (the union of the queryable graphs as the
+# store's default graph: ~1.4x the query throughput at 100k, bench/README.md); above it, the
+# second copy costs more memory and start-up time (every query process holds it) than it saves.
+UNION_COPY_MAX_TRIPLES = 500_000
+
 # Hooks run on a finished snapshot (e.g. the search index); registered by other modules.
 POST_BUILD_HOOKS: list[Callable[[Snapshot, dict[URIRef, Graph]], None]] = []
 
@@ -142,8 +147,9 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
             entities_by_class=entities_by_class(sources.data),
             timings=timings,
         )
+        extras = {UNION_FILE: union_nt(nquads)} if sum(counts.values()) <= UNION_COPY_MAX_TRIPLES else {}
         snapshot = write_snapshot(
-            settings.snapshot_root, nquads, manifest, extras={UNION_FILE: union_nt(nquads)},
+            settings.snapshot_root, nquads, manifest, extras=extras,
             before_current=lambda staged: _run_hooks(staged, graphs, timings, progress))
     return BuildResult(snapshot, report, round(time.perf_counter() - started, 3))
 
