@@ -12,20 +12,16 @@ from pathlib import Path
 
 import pytest
 import yaml
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 FACTS_PATH = Path(__file__).resolve().parents[2] / "shared/reference/veikart-facts.yaml"
 
-VK = Namespace("https://w3id.org/veikart/def/")
-VKID = Namespace("https://w3id.org/veikart/id/")
-QB = Namespace("http://purl.org/linked-data/cube#")
-SCHEMA = Namespace("http://schema.org/")
-SDMX_MEASURE = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
-BRREG = "https://data.brreg.no/enhetsregisteret/api/enheter/"
+from rdflib.namespace import QB  # noqa: E402
+
+from veikart_graph.namespaces import BRREG, SCHEMA, SDMX_MEASURE, VCARD, VK, VKID  # noqa: E402
 
 # Nodes that are statements about an entity, not entities: no label or identifier required.
 STATEMENT_CLASSES = {VK.ContextFact, VK.Milestone, VK.QualifiedOwnership}
