@@ -13,15 +13,15 @@ from pathlib import Path
 import pytest
 import yaml
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, QB, RDF, RDFS, SKOS, XSD
+
+from veikart_graph.namespaces import BRREG, SCHEMA, SDMX_MEASURE, VCARD, VK, VKID
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 FACTS_PATH = Path(__file__).resolve().parents[2] / "shared/reference/veikart-facts.yaml"
 
-from rdflib.namespace import QB  # noqa: E402
 
-from veikart_graph.namespaces import BRREG, SCHEMA, SDMX_MEASURE, VCARD, VK, VKID  # noqa: E402
 
 # Nodes that are statements about an entity, not entities: no label or identifier required.
 STATEMENT_CLASSES = {VK.ContextFact, VK.Milestone, VK.QualifiedOwnership}
