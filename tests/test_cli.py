@@ -105,3 +105,18 @@ def test_stats_lists_graphs_and_classes(runner: CliRunner, env):
     assert result.exit_code == 0
     assert "https://w3id.org/veikart/graph/inferred" in result.output
     assert "https://w3id.org/veikart/def/Goal" in result.output
+
+
+def test_serve_refuses_a_damaged_current_snapshot_with_a_message(runner: CliRunner, snapshot, tmp_path: Path):
+    """Issue 16, finding 7: a truncated snapshot is named and refused before any worker starts."""
+    from veikart_graph.snapshot import point_current
+
+    build_dir = tmp_path / "build"
+    bad = build_dir / "snapshots" / snapshot.path.name
+    shutil.copytree(snapshot.path, bad)
+    (bad / "dataset.nq").write_bytes((bad / "dataset.nq").read_bytes()[:2000])
+    point_current(build_dir, bad)
+    result = runner.invoke(main, ["serve", "--port", "0"],
+                           env={"VEIKART_ROOT": str(ROOT), "VEIKART_BUILD_DIR": str(build_dir)})
+    assert result.exit_code != 0
+    assert f"snapshot {bad.name} cannot be served: the content hash of dataset.nq" in result.output

@@ -171,3 +171,51 @@ def test_reload_under_load_drops_nothing_and_never_mixes(project: Settings):
     assert new.short_hash in served
     for _, snap, n in answers:
         assert n == counts[snap], (snap, n, counts)
+
+
+def _wait_for(check, seconds: float = 30.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.3)
+    return False
+
+
+def test_a_truncated_snapshot_is_refused_and_the_old_one_keeps_serving(project: Settings):
+    """Issue 16, finding 7: pointing ``build/current`` at a truncated snapshot used to make
+    gunicorn exit. Now the master verifies it first, keeps the workers on the last good snapshot,
+    and /readyz and /metrics say which snapshot was refused and why; a good build then reloads."""
+    from veikart_graph.snapshot import current_snapshot, point_current
+
+    build_dir = project.snapshot_root
+    served = current_snapshot(build_dir)
+    with running_server(build_dir, root=project.root) as base:
+        process = running_server.process
+        bad = build_dir / "snapshots" / "zz-truncated"
+        shutil.copytree(served.path, bad)
+        data = bad / "dataset.nq"
+        data.write_bytes(data.read_bytes()[: data.stat().st_size // 3])
+        point_current(build_dir, bad)
+
+        def refused() -> bool:
+            status, _, body = get(base + "/readyz")
+            return status == 200 and "rejected" in json.loads(body)
+
+        assert _wait_for(refused), "the refusal never showed in /readyz"
+        assert process.poll() is None, "the server exited on a damaged snapshot"
+        status, _, body = get(base + "/readyz")
+        rejected = json.loads(body)["rejected"]
+        assert rejected["snapshot"] == "zz-truncated" and "content hash" in rejected["reason"]
+        status, headers, body = get(query_url(base, COUNT))
+        assert status == 200 and headers["X-Snapshot"] == served.manifest.short_hash
+        _, _, metrics = get(base + "/metrics")
+        assert 'veikart_snapshot_rejected{' in metrics.decode() and 'snapshot="zz-truncated"} 1' in metrics.decode()
+
+        (project.root / "data" / "zz-after.ttl").write_text(
+            "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+            '<https://w3id.org/veikart/id/mal/1> skos:altLabel "Etter feil"@nb .\n', encoding="utf-8")
+        new = build(project).snapshot.manifest
+        assert _wait_for(lambda: get(query_url(base, COUNT))[1].get("X-Snapshot") == new.short_hash), \
+            "a good snapshot after a refused one was not picked up"
+        assert "rejected" not in json.loads(get(base + "/readyz")[2])

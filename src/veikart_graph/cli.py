@@ -199,7 +199,10 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int |
         _fail(exc)
     click.echo(f"serving snapshot {snapshot.manifest.short_hash} at "
                f"http://{settings.host}:{settings.port}/ with {settings.workers} workers", err=True)
-    run_server(settings)
+    try:
+        run_server(settings, snapshot)
+    except VeikartError as exc:
+        _fail(exc)
 
 
 def _register_optional_commands() -> None:

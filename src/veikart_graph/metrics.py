@@ -38,7 +38,8 @@ class Metrics:
         with self._lock:
             self.timeouts += 1
 
-    def render(self, snapshot_hash: str, built_at: str) -> str:
+    def render(self, snapshot_hash: str, built_at: str, rejected: dict | None = None) -> str:
+        """The Prometheus text; ``rejected`` is the last snapshot the server refused, if any."""
         pid = os.getpid()
         lines = [
             "# HELP veikart_requests_total HTTP requests answered, by endpoint and status.",
@@ -63,5 +64,17 @@ class Metrics:
                 lines.append(f'veikart_queries_rejected_total{{pid="{pid}",status="{status}"}} {count}')
         lines += ["# HELP veikart_snapshot_info The snapshot this worker serves.",
                   "# TYPE veikart_snapshot_info gauge",
-                  f'veikart_snapshot_info{{pid="{pid}",hash="{snapshot_hash}",built_at="{built_at}"}} 1']
+                  f'veikart_snapshot_info{{pid="{pid}",hash="{snapshot_hash}",built_at="{built_at}"}} 1',
+                  "# HELP veikart_snapshot_rejected A newer snapshot failed verification and is not served.",
+                  "# TYPE veikart_snapshot_rejected gauge"]
+        if rejected is None:
+            lines.append(f'veikart_snapshot_rejected{{pid="{pid}"}} 0')
+        else:
+            name = _label_value(str(rejected.get("snapshot", "")))
+            lines.append(f'veikart_snapshot_rejected{{pid="{pid}",snapshot="{name}"}} 1')
         return "\n".join(lines) + "\n"
+
+
+def _label_value(text: str) -> str:
+    """A Prometheus label value: backslash, double quote and newline escaped."""
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")

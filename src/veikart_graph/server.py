@@ -4,6 +4,12 @@ Reload without dropping requests: when ``build/current`` points at a new snapsho
 finished) or the master gets ``SIGHUP``, gunicorn starts new workers on the new snapshot and
 lets the old ones finish what they are answering. A worker loads exactly one snapshot, so every
 answer comes wholly from the old or wholly from the new one.
+
+A new snapshot is verified first (``snapshot.verify_snapshot``: manifest, content hash, the
+engine's parser) in the master, before any worker is replaced. One that fails is refused: the
+workers keep serving the last good snapshot, the refusal is logged and written to
+``build/rejected.json``, which ``/readyz`` and ``/metrics`` report, until a good one arrives.
+Workers load the snapshot the master verified, never ``current`` unchecked.
 """
 
 from __future__ import annotations
@@ -13,34 +19,56 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
 from .settings import Settings
-from .snapshot import CURRENT
+from .snapshot import (
+    CURRENT,
+    Snapshot,
+    SnapshotInvalid,
+    clear_rejection,
+    record_rejection,
+    verify_snapshot,
+)
 
 WATCH_SECONDS = 1.0
 
 
-def watch_snapshot(build_dir: Path, master_pid: int, stop: threading.Event) -> None:
-    """Send SIGHUP to the master whenever ``build/current`` changes its target."""
+log = logging.getLogger(__name__)
+
+
+def watch_snapshot(build_dir: Path, seen: Path, stop: threading.Event,
+                   accept: Callable[[Snapshot], None]) -> None:
+    """Whenever ``build/current`` points at a new folder, verify it; ``accept`` a good snapshot
+    (the server reloads its workers on it), refuse a bad one and keep serving ``seen``."""
     link = build_dir / CURRENT
-    seen = link.resolve() if link.exists() else None
     while not stop.wait(WATCH_SECONDS):
         target = link.resolve() if link.exists() else None
-        if target is not None and target != seen:
-            seen = target
-            logging.getLogger(__name__).info("new snapshot %s: reloading workers", target.name)
-            os.kill(master_pid, signal.SIGHUP)
+        if target is None or target == seen:
+            continue
+        seen = target
+        try:
+            snapshot = verify_snapshot(target)
+        except SnapshotInvalid as exc:
+            log.error("%s; still serving the previous snapshot", exc.message)
+            record_rejection(build_dir, exc, target)
+            continue
+        clear_rejection(build_dir)
+        log.info("new snapshot %s: reloading workers", target.name)
+        accept(snapshot)
 
 
 class VeikartServer(BaseApplication):
     """gunicorn with our settings; each worker creates its own app on the current snapshot."""
 
-    def __init__(self, settings: Settings, options: dict[str, Any] | None = None) -> None:
+    def __init__(self, settings: Settings, snapshot: Snapshot,
+                 options: dict[str, Any] | None = None) -> None:
         self.settings = settings
+        self.served = snapshot  # the verified snapshot that workers load (inherited at fork)
         self.stop_watching = threading.Event()
         self.options = {
             "bind": f"{settings.host}:{settings.port}",
@@ -61,8 +89,13 @@ class VeikartServer(BaseApplication):
         super().__init__()
 
     def _when_ready(self, server: Any) -> None:
+        def accept(snapshot: Snapshot) -> None:
+            self.served = snapshot
+            os.kill(server.pid, signal.SIGHUP)
+
         thread = threading.Thread(
-            target=watch_snapshot, args=(self.settings.snapshot_root, server.pid, self.stop_watching),
+            target=watch_snapshot,
+            args=(self.settings.snapshot_root, self.served.path, self.stop_watching, accept),
             daemon=True)
         thread.start()
 
@@ -71,11 +104,10 @@ class VeikartServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):  # noqa: ANN201 - gunicorn's API
-        from .snapshot import current_snapshot
         from .web import create_app
 
         configure_logging()
-        app = create_app(self.settings, snapshot=current_snapshot(self.settings.snapshot_root))
+        app = create_app(self.settings, snapshot=self.served)
         if self.settings.store == "embedded":
             app.extensions["veikart"].pool()  # start the query processes before serving
         return app
@@ -91,5 +123,6 @@ def configure_logging() -> None:
         access.propagate = False
 
 
-def run_server(settings: Settings) -> None:
-    VeikartServer(settings).run()
+def run_server(settings: Settings, snapshot: Snapshot) -> None:
+    """Serve ``snapshot`` (verified first: a damaged one is refused before any worker starts)."""
+    VeikartServer(settings, verify_snapshot(snapshot.path)).run()

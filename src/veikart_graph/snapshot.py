@@ -25,12 +25,19 @@ from pathlib import Path
 from .errors import VeikartError
 
 DATASET_FILE = "dataset.nq"
+REJECTED_FILE = "rejected.json"  # in the build folder: the last snapshot the server refused
 MANIFEST_FILE = "manifest.json"
 CURRENT = "current"
 KEEP_SNAPSHOTS = 3
 
 
 class SnapshotMissing(VeikartError):
+    status = 503
+
+
+class SnapshotInvalid(VeikartError):
+    """A snapshot folder that cannot be served (unreadable manifest, missing or damaged data)."""
+
     status = 503
 
 
@@ -140,3 +147,54 @@ def current_snapshot(build_dir: Path) -> Snapshot:
         )
     folder = link.resolve()
     return Snapshot(folder, read_manifest(folder))
+
+
+def verify_snapshot(folder: Path) -> Snapshot:
+    """The snapshot in ``folder``, after checking it can be served: the manifest reads, the
+    dataset's content hash is the manifest's, and the engine's N-Quads parser reads every line.
+    ``SnapshotInvalid`` names the folder and the problem otherwise (e.g. a truncated copy)."""
+    def invalid(problem: str) -> SnapshotInvalid:
+        return SnapshotInvalid(f"snapshot {folder.name} cannot be served: {problem}")
+
+    try:
+        manifest = read_manifest(folder)
+    except (OSError, ValueError, TypeError) as exc:
+        raise invalid(f"its {MANIFEST_FILE} cannot be read ({exc})") from exc
+    path = folder / DATASET_FILE
+    try:
+        nquads = path.read_bytes()
+    except OSError as exc:
+        raise invalid(f"its {DATASET_FILE} cannot be read ({exc.strerror})") from exc
+    found = content_hash(nquads)
+    if found != manifest.hash:
+        raise invalid(f"the content hash of {DATASET_FILE} is {found[:12]}, its manifest says "
+                      f"{manifest.short_hash} (a damaged or incomplete copy)")
+    import pyoxigraph as ox
+
+    try:
+        for _ in ox.parse(nquads, format=ox.RdfFormat.N_QUADS):
+            pass
+    except SyntaxError as exc:
+        raise invalid(f"{DATASET_FILE} does not parse: {exc}") from exc
+    return Snapshot(folder, manifest)
+
+
+def record_rejection(build_dir: Path, error: SnapshotInvalid, target: Path) -> None:
+    """Write ``rejected.json`` for /readyz and /metrics of every worker (atomically)."""
+    from datetime import UTC, datetime
+
+    record = {"snapshot": target.name, "reason": error.message,
+              "at": datetime.now(UTC).isoformat(timespec="seconds")}
+    _write_file(build_dir / REJECTED_FILE, json.dumps(record, ensure_ascii=False).encode())
+
+
+def clear_rejection(build_dir: Path) -> None:
+    (build_dir / REJECTED_FILE).unlink(missing_ok=True)
+
+
+def read_rejection(build_dir: Path) -> dict | None:
+    """The last refused snapshot (name, reason, time), or None while none is refused."""
+    try:
+        return json.loads((build_dir / REJECTED_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None

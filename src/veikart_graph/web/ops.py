@@ -13,6 +13,7 @@ from flask import Blueprint, Flask, Response, g, request
 
 from ..errors import VeikartError
 from ..metrics import Metrics
+from ..snapshot import read_rejection
 from .state import get_state
 
 bp = Blueprint("ops", __name__)
@@ -30,11 +31,17 @@ def healthz() -> Response:
 @bp.route("/readyz")
 def readyz() -> Response:
     """200 when this server can answer; 503 with the reason when its store cannot (load balancers
-    take it out of rotation until the store is back or holds this server's release)."""
+    take it out of rotation until the store is back or holds this server's release).
+
+    A newer snapshot that failed verification does not make the server unready (it keeps serving
+    the last good one), but ``rejected`` names it and says why, for the operator."""
     state = get_state()
     body = {"ready": True, "snapshot": state.graph.snapshot_hash,
             "built_at": state.snapshot.manifest.built_at if state.snapshot else None,
             "store": "embedded" if not state.remote else state.graph.where}
+    rejected = read_rejection(state.settings.snapshot_root)
+    if rejected is not None:
+        body["rejected"] = rejected
     try:
         if state.remote:
             state.graph.ping()
@@ -50,7 +57,8 @@ def readyz() -> Response:
 def metrics() -> Response:
     state = get_state()
     built_at = state.snapshot.manifest.built_at if state.snapshot else ""
-    text = _metrics().render(state.graph.snapshot_hash[:12], built_at)
+    text = _metrics().render(state.graph.snapshot_hash[:12], built_at,
+                             rejected=read_rejection(state.settings.snapshot_root))
     return Response(text, 200, content_type="text/plain; version=0.0.4; charset=utf-8")
 
 
