@@ -32,7 +32,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("queue_wait", 10.0, "Seconds a query waits for a free slot before 503 + Retry-After."),
     Setting("query_memory_mb", 2048, "Address-space limit of each query process, in MiB."),
     Setting("service_allowlist", "", "Space-separated endpoint IRIs SERVICE may call (off if empty)."),
-    Setting("public_url", "", "Public base URL of the service (for metadata); empty = the request's."),
+    Setting("public_url", "", "Public base URL of the service (service description, feeds, links); "
+            "empty = http://HOST:PORT of `serve`. Never taken from a request's Host header."),
     Setting("store", "embedded", "`embedded` (the built snapshot in-process) or a SPARQL store URL."),
 )
 
@@ -91,6 +92,17 @@ class Settings:
     @property
     def root_dir(self) -> Path:
         return self.root.resolve()
+
+    @property
+    def public_base(self) -> str:
+        """The service's own base URL, without a trailing slash: ``public_url``, else the address
+        ``serve`` listens on. Client-sent Host headers never decide it (cache poisoning, spoofed
+        links in the service description and feeds)."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "localhost" if self.host in ("", "0.0.0.0", "::") else self.host
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{self.port}"
 
     @property
     def snapshot_root(self) -> Path:

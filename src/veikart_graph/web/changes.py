@@ -161,8 +161,7 @@ def _built_at() -> str:
 
 
 def _absolute(path: str) -> str:
-    public = get_state().settings.public_url.rstrip("/")
-    return (public or request.url_root.rstrip("/")) + path
+    return get_state().settings.public_base + path
 
 
 # ----------------------------------------------------------------------------- one release

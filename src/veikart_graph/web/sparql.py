@@ -63,7 +63,8 @@ def _describe_or_page() -> Response:
     if best == "text/html" and request.args.get("format") is None:
         return query_page()
     media = negotiate(request.headers.get("Accept"), SD_TYPES, request.args.get("format"))
-    body = ox.serialize(service_description(request.base_url), format=_rdf_format(media.key),
+    endpoint = get_state().settings.public_base + request.path
+    body = ox.serialize(service_description(endpoint), format=_rdf_format(media.key),
                         prefixes=PREFIXES if media.key in ("ttl", "rdfxml") else None)
     response = Response(body, 200, content_type=f"{media.media_type}; charset=utf-8")
     response.headers["Vary"] = "Accept"
