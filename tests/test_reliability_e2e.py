@@ -219,3 +219,59 @@ def test_a_truncated_snapshot_is_refused_and_the_old_one_keeps_serving(project: 
         assert _wait_for(lambda: get(query_url(base, COUNT))[1].get("X-Snapshot") == new.short_hash), \
             "a good snapshot after a refused one was not picked up"
         assert "rejected" not in json.loads(get(base + "/readyz")[2])
+
+
+@pytest.fixture(scope="module")
+def gated(snapshot):
+    """One worker, 8 threads, 6 query slots, 2 queries per client, behind one trusted proxy."""
+    env = {"VEIKART_QUERY_TIMEOUT": "3", "VEIKART_QUERY_SLOTS": "6", "VEIKART_THREADS": "8",
+           "VEIKART_CLIENT_QUERIES": "2", "VEIKART_PROXY_HOPS": "1"}  # queue_wait: the default (10 s)
+    with running_server(Path(snapshot.path).parents[1], workers=1, env=env) as base:
+        yield base
+
+
+def _runaway(base: str, client: str, results: list) -> None:
+    request = urllib.request.Request(query_url(base, HOSTILE[0]), headers={"X-Forwarded-For": client})
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            results.append((response.status, {}, b"", time.monotonic() - started))
+    except urllib.error.HTTPError as err:
+        results.append((err.code, dict(err.headers), err.read(), time.monotonic() - started))
+
+
+def _burst(base: str, clients: list[str]) -> list:
+    results: list = []
+    threads = [threading.Thread(target=_runaway, args=(base, c, results)) for c in clients]
+    for t in threads:
+        t.start()
+    return [results, threads]
+
+
+def test_one_client_cannot_take_every_slot(gated):
+    """Issue 16, finding 6: one client's slow queries beyond its share are refused at once
+    (503 + Retry-After, RFC 9110 §10.2.3), not queued behind the others."""
+    results, threads = _burst(gated, ["203.0.113.7"] * 5)
+    for t in threads:
+        t.join()
+    refused = [r for r in results if b"queries from your address" in r[2]]
+    ran = [r for r in results if b"ran longer than" in r[2]]
+    assert len(ran) == 2 and len(refused) == 3, [(s, b[:80]) for s, _, b, _ in results]
+    assert all(r[0] == 503 and "Retry-After" in r[1] and r[3] < 1.0 for r in refused)
+
+
+def test_pages_and_health_answer_while_every_slot_is_busy(gated):
+    """Issue 16, finding 6: with all query slots taken by slow queries (8 clients), the extra
+    queries are refused at once and /healthz and pages still answer within a second."""
+    results, threads = _burst(gated, [f"198.51.100.{i}" for i in range(8)])
+    time.sleep(1.0)
+    timings = []
+    for path in ("/healthz", "/page/id/mal/1", "/veikart/mal/1", "/healthz"):
+        started = time.monotonic()
+        status, _, _ = get(gated + path, timeout=10)
+        timings.append((path, status, time.monotonic() - started))
+    for t in threads:
+        t.join()
+    assert all(status == 200 and took < 1.0 for _, status, took in timings), timings
+    busy = [r for r in results if b"all query slots are busy" in r[2]]
+    assert len(busy) == 2 and all(r[3] < 1.0 for r in busy), [(s, b[:80]) for s, _, b, _ in results]

@@ -29,7 +29,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_rows", 10000, "Most result rows/triples a query may return; more is an error."),
     Setting("max_query_bytes", 65536, "Largest query text or POST body accepted (413 above)."),
     Setting("query_slots", 6, "Query processes per worker: concurrent SPARQL queries per worker."),
-    Setting("queue_wait", 10.0, "Seconds a query waits for a free slot before 503 + Retry-After."),
+    Setting("queue_wait", 10.0, "Seconds a query waits for a query process that is restarting before 503."),
+    Setting("client_queries", 4, "Most SPARQL queries one client address may run at once in a worker (503 above)."),
+    Setting("proxy_hops", 0, "Trusted reverse proxies in front (client address from X-Forwarded-For); 0 = none."),
     Setting("query_memory_mb", 2048, "Address-space limit of each query process, in MiB."),
     Setting("service_allowlist", "", "Space-separated endpoint IRIs SERVICE may call (off if empty)."),
     Setting("public_url", "", "Public base URL of the service (service description, feeds, links); "
@@ -61,6 +63,8 @@ class Settings:
     max_query_bytes: int = 65536
     query_slots: int = 6
     queue_wait: float = 10.0
+    client_queries: int = 4
+    proxy_hops: int = 0
     query_memory_mb: int = 2048
     service_allowlist: str = ""
     public_url: str = ""

@@ -144,11 +144,14 @@ class Mix:
 
 
 class Client:
-    """One keep-alive connection; follows a relative 303/308 as a browser would."""
+    """One keep-alive connection; follows a relative 303/308 as a browser would. ``address`` is
+    sent as ``X-Forwarded-For``, so a server trusting one proxy hop (the started server does)
+    sees each simulated client as its own address, as behind a real reverse proxy."""
 
-    def __init__(self, base: str, timeout: float) -> None:
+    def __init__(self, base: str, timeout: float, address: str = "") -> None:
         parts = urlsplit(base)
         self.host, self.port, self.timeout = parts.hostname or "127.0.0.1", parts.port or 80, timeout
+        self.address = address
         self.conn: http.client.HTTPConnection | None = None
 
     def send(self, method: str, path: str, body: bytes | None = None,
@@ -164,6 +167,8 @@ class Client:
         if self.conn is None:
             self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
         try:
+            if self.address:
+                headers = {**headers, "X-Forwarded-For": self.address}
             self.conn.request(method, path, body=body, headers=headers)
             response = self.conn.getresponse()
             data = response.read()
@@ -219,7 +224,7 @@ def run_clients(base: str, mix: Mix, clients: int, duration: float, max_requests
     deadline = time.monotonic() + duration
 
     def worker(number: int) -> None:
-        rng, client = random.Random(seed + number), Client(base, timeout)
+        rng, client = random.Random(seed + number), Client(base, timeout, f"192.0.2.{number % 254 + 1}")
         while time.monotonic() < deadline:
             with lock:
                 if next(budget, None) is None:
@@ -264,7 +269,7 @@ def started_server(workers: int, log_dir: Path, settings: dict[str, str]) -> Ite
     """``veikart-graph serve`` on a free loopback port, building into ``log_dir``; stopped after."""
     port = free_port()
     env = {**os.environ, "VEIKART_ROOT": str(ROOT), "VEIKART_BUILD_DIR": str(log_dir / "build"),
-           "VEIKART_HOST": "127.0.0.1", **settings}
+           "VEIKART_HOST": "127.0.0.1", "VEIKART_PROXY_HOPS": "1", **settings}
     log = open(log_dir / "serve.log", "wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "veikart_graph", "serve", "--port", str(port), "--workers", str(workers)],

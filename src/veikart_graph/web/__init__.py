@@ -26,6 +26,10 @@ def create_app(settings: Settings | None = None, graph: GraphReader | None = Non
             snapshot = ensure_snapshot(settings)
         graph = open_graph(settings, snapshot)
     app = Flask(__name__)
+    if settings.proxy_hops > 0:  # the client address from X-Forwarded-For, set by trusted proxies only
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops)  # type: ignore[method-assign]
     app.config.update(JSON_AS_ASCII=False, MAX_CONTENT_LENGTH=settings.max_query_bytes + 1024)
     app.extensions[KEY] = State(settings=settings, graph=graph, snapshot=snapshot)
     i18n.init_app(app)

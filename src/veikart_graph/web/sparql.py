@@ -43,7 +43,8 @@ def run_query(parsed: protocol.Parsed, accept: str | None, fmt: str | None) -> R
     check_query(parsed.text or "", max_bytes=state.settings.max_query_bytes,
                 allowlist=state.settings.service_endpoints)
     started = time.perf_counter()
-    answer = state.pool().execute(protocol.to_request(parsed, accept, fmt))
+    with state.gate.admit(request.remote_addr or "unknown"):
+        answer = state.pool().execute(protocol.to_request(parsed, accept, fmt))
     response = Response(answer.body, 200, content_type=f"{answer.media_type}; charset=utf-8")
     response.headers["Vary"] = "Accept"
     response.headers["X-Query-Time"] = f"{time.perf_counter() - started:.4f}"

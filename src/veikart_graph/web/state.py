@@ -19,6 +19,7 @@ from ..remote import RemoteGraph, is_remote
 from ..settings import Settings
 from ..snapshot import Snapshot
 from ..store import GraphReader, KnowledgeGraph
+from .admission import Gate, gate_for
 
 KEY = "veikart"
 # SPARQL custom functions (vk:textScore, vk:matches) evaluated in the query processes.
@@ -33,6 +34,10 @@ class State:
     _pool: QueryPool | RemotePool | None = None
     _local: QueryPool | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    gate: Gate = field(init=False, repr=False)  # admission of SPARQL queries (web/admission.py)
+
+    def __post_init__(self) -> None:
+        self.gate = gate_for(self.settings)
 
     @property
     def remote(self) -> bool:
