@@ -18,6 +18,7 @@ import logging
 import os
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from .metrics import prepare_multiprocess, worker_exited
 from .settings import Settings
 from .snapshot import (
     CURRENT,
@@ -84,6 +86,7 @@ class VeikartServer(BaseApplication):
             "accesslog": None,  # our structured access log (web/ops.py) replaces it
             "when_ready": self._when_ready,
             "on_exit": lambda _server: self.stop_watching.set(),
+            "child_exit": lambda _server, worker: worker_exited(worker.pid),
             **(options or {}),
         }
         super().__init__()
@@ -124,5 +127,9 @@ def configure_logging() -> None:
 
 
 def run_server(settings: Settings, snapshot: Snapshot) -> None:
-    """Serve ``snapshot`` (verified first: a damaged one is refused before any worker starts)."""
-    VeikartServer(settings, verify_snapshot(snapshot.path)).run()
+    """Serve ``snapshot`` (verified first: a damaged one is refused before any worker starts).
+    The workers' metrics go to one temporary folder, summed by whichever worker is scraped."""
+    verified = verify_snapshot(snapshot.path)
+    with tempfile.TemporaryDirectory(prefix="veikart-metrics-") as folder:
+        prepare_multiprocess(Path(folder))
+        VeikartServer(settings, verified).run()

@@ -36,6 +36,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("service_allowlist", "", "Space-separated endpoint IRIs SERVICE may call (off if empty)."),
     Setting("public_url", "", "Public base URL of the service (service description, feeds, links); "
             "empty = http://HOST:PORT of `serve`. Never taken from a request's Host header."),
+    Setting("metrics_allow", "127.0.0.0/8 ::1",
+            "Networks (CIDR, space-separated) that may read /metrics; empty = all."),
     Setting("store", "embedded", "`embedded` (the built snapshot in-process) or a SPARQL store URL."),
 )
 
@@ -68,6 +70,7 @@ class Settings:
     query_memory_mb: int = 2048
     service_allowlist: str = ""
     public_url: str = ""
+    metrics_allow: str = "127.0.0.0/8 ::1"
     store: str = "embedded"
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 

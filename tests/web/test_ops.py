@@ -46,3 +46,11 @@ def test_access_log_is_json_with_truncated_query(client, caplog):
     assert records and records[-1]["endpoint"] == "sparql"
     assert len(records[-1]["query"]) == 200
     assert isinstance(records[-1]["ms"], float)
+
+
+def test_metrics_are_refused_outside_the_monitoring_networks(client):
+    """Issue 16, finding 9: /metrics is not public; the default allows loopback only."""
+    response = client.get("/metrics", environ_base={"REMOTE_ADDR": "203.0.113.5"})
+    assert response.status_code == 403
+    assert "metrics_allow" in response.get_data(as_text=True)
+    assert client.get("/metrics", environ_base={"REMOTE_ADDR": "::1"}).status_code == 200

@@ -5,14 +5,15 @@ says which snapshot answered."""
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import time
 
 from flask import Blueprint, Flask, Response, g, request
 
-from ..errors import VeikartError
-from ..metrics import Metrics
+from ..errors import Forbidden, VeikartError
+from ..metrics import CONTENT_TYPE, Metrics
 from ..snapshot import read_rejection
 from .state import get_state
 
@@ -55,11 +56,22 @@ def readyz() -> Response:
 
 @bp.route("/metrics")
 def metrics() -> Response:
+    """Prometheus metrics of all workers; only for the networks in ``metrics_allow`` (403 else)."""
     state = get_state()
-    built_at = state.snapshot.manifest.built_at if state.snapshot else ""
-    text = _metrics().render(state.graph.snapshot_hash[:12], built_at,
-                             rejected=read_rejection(state.settings.snapshot_root))
-    return Response(text, 200, content_type="text/plain; version=0.0.4; charset=utf-8")
+    if not _may_scrape(request.remote_addr, state.settings.metrics_allow):
+        raise Forbidden("/metrics is only for the monitoring networks set in metrics_allow")
+    text = _metrics().render(rejected=read_rejection(state.settings.snapshot_root))
+    return Response(text, 200, content_type=CONTENT_TYPE)
+
+
+def _may_scrape(address: str | None, allowed: str) -> bool:
+    if not allowed.strip():
+        return True
+    try:
+        client = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    return any(client in ipaddress.ip_network(net, strict=False) for net in allowed.split())
 
 
 def _metrics() -> Metrics:
@@ -94,7 +106,9 @@ def _query_text() -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["veikart_metrics"] = Metrics()
+    metrics = app.extensions["veikart_metrics"] = Metrics()
+    state = app.extensions["veikart"]
+    metrics.serving(state.graph.snapshot_hash[:12], state.snapshot.manifest.built_at if state.snapshot else "")
     app.register_blueprint(bp)
 
     @app.before_request
