@@ -22,6 +22,7 @@ and, for each inferred one, a standard RDF reification
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -491,8 +492,8 @@ class Document:
         graphs: dict[ox.Triple, set[str]] = defaultdict(set)
         for quad in self.quads:
             graphs[quad.triple].add(quad.graph_name.value)
-        reified = [t for triple, names in graphs.items() if is_inferred(names) for t in _reify(triple)]
-        return sorted(graphs, key=str) + reified
+        ordered = sorted(graphs, key=str)
+        return ordered + [t for triple in ordered if is_inferred(graphs[triple]) for t in _reify(triple)]
 
     def serialize(self, key: str) -> bytes:
         """The document as ``key`` (a ``formats.RDF_FORMATS`` key). RDF/XML goes through
@@ -514,7 +515,9 @@ class Document:
 
 
 def _reify(triple: ox.Triple) -> list[ox.Triple]:
-    node = ox.BlankNode()
+    """The statement as an ``rdf:Statement`` node, named from the triple itself, so the same
+    document serializes to the same bytes every time (stable ETags, reproducible downloads)."""
+    node = ox.BlankNode("s" + hashlib.sha256(str(triple).encode()).hexdigest()[:20])
     return [
         ox.Triple(node, ox.NamedNode(TYPE), ox.NamedNode(str(RDF.Statement))),
         ox.Triple(node, ox.NamedNode(str(RDF.subject)), triple.subject),

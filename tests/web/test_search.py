@@ -92,7 +92,7 @@ def test_page_is_safe_under_the_content_security_policy(client) -> None:
 def test_json_shape(client) -> None:
     body = get_json(client, "/search.json?q=PLL&limit=2")
     assert set(body) >= {"query", "lang", "filters", "total", "offset", "limit", "results", "facets",
-                         "corrections", "suggestions", "elapsed_ms", "next"}
+                         "corrections", "suggestions", "next"}
     assert body["limit"] == 2 and len(body["results"]) == 2 and body["total"] > 2
     first = body["results"][0]
     assert set(first) >= {"rank", "iri", "url", "type", "label", "notation", "snippet", "belongs_to", "score", "exact"}

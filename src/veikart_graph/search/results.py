@@ -7,7 +7,8 @@ The JSON shape (also written by ``veikart-graph search --format json``)::
                   "notation", "snippet", "belongs_to": [{"iri", "url", "type", "notation", "label"}],
                   "score", "exact"}],
      "facets": {facet: [{"value", "label", "notation", "iri", "count", "selected"}]},
-     "corrections": {word: [words searched instead]}, "suggestions": [words], "elapsed_ms"}
+     "corrections": {word: [words searched instead]}, "suggestions": [words]} (the time taken is in the ``X-Search-Time`` header, so the body is a
+     function of the snapshot and the request, and its ETag validates)
 
 ``snippet`` and ``label_html`` are HTML: escaped text with matches in ``<mark>``.
 """
@@ -90,7 +91,6 @@ class SearchResult:
                        for facet, counts in self.facets.items()},
             "corrections": self.corrections,
             "suggestions": self.suggestions,
-            "elapsed_ms": round(self.elapsed * 1000, 2),
         }
 
 

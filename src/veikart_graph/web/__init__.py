@@ -7,7 +7,7 @@ from flask import Flask
 from ..settings import Settings
 from ..snapshot import Snapshot
 from ..store import GraphReader
-from . import errors, headers, i18n
+from . import caching, errors, headers, i18n
 from .state import KEY, State, open_graph
 
 
@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None, graph: GraphReader | None = Non
     i18n.init_app(app)
     errors.init_app(app)
     headers.init_app(app)
+    caching.init_app(app)
     from . import sparql
 
     app.register_blueprint(sparql.bp)
