@@ -7,8 +7,10 @@ The JSON shape (also written by ``veikart-graph search --format json``)::
                   "notation", "snippet", "belongs_to": [{"iri", "url", "type", "notation", "label"}],
                   "score", "exact"}],
      "facets": {facet: [{"value", "label", "notation", "iri", "count", "selected"}]},
-     "corrections": {word: [words searched instead]}, "suggestions": [words]} (the time taken is in the ``X-Search-Time`` header, so the body is a
-     function of the snapshot and the request, and its ETag validates)
+     "corrections": {word: [words searched instead]}, "suggestions": [words]}
+
+(the time taken is in the ``X-Search-Time`` header, so the body is a function of the snapshot and
+the request, and its ETag validates)
 
 ``snippet`` and ``label_html`` are HTML: escaped text with matches in ``<mark>``.
 """
