@@ -87,7 +87,7 @@ def _child(conn: Connection, config: PoolConfig) -> None:
         try:
             result = graph.run(request.text, default_graphs=request.default_graphs or None,
                                named_graphs=request.named_graphs or None,
-                               custom_functions=functions)
+                               custom_functions=functions, max_rows=config.max_rows)
             kind = result_kind(result)
             media = negotiate(request.accept, offers(kind), request.format)
             body = serialize(result, media, config.max_rows)
