@@ -37,6 +37,7 @@ from urllib.parse import unquote, urlencode, urlsplit
 
 import pyoxigraph as ox
 
+from . import sorting
 from .errors import QueryError, StoreUnavailable
 from .guard import has_dataset_clause
 from .namespaces import ALL_GRAPHS, QUERYABLE_GRAPHS, VKG
@@ -425,8 +426,10 @@ class RemoteGraph(GraphQueries):
             raise QueryError("custom SPARQL functions run only in the embedded engine")
         if bindings:
             text = inline_values(text, values_clause(bindings))
-        answer = self.send(text, default_graphs, named_graphs, timeout=timeout)
-        return parse_answer(answer)
+        def query(source: str) -> ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]:
+            return parse_answer(self.send(source, default_graphs, named_graphs, timeout=timeout))
+
+        return sorting.evaluate(text, query, rewrite_errors=(QueryError,))
 
     def send(self, text: str, default_graphs: Iterable[str] | None = None,
              named_graphs: Iterable[str] | None = None, *, accept: str | None = None,

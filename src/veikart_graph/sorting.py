@@ -296,7 +296,7 @@ def _fresh(used: set[str]) -> str:
 
 
 def evaluate(text: str, query: Callable[[str], object], max_rows: int | None = None, *,
-             rewrite_errors: tuple[type[BaseException], ...] = ()) -> object:
+             rewrite_errors: tuple[type[BaseException], ...] = (SyntaxError,)) -> object:
     """``query(text)``, with a top-level ``ORDER BY`` sorted here (see ``plan``). When the
     rewritten text fails with one of ``rewrite_errors`` (the engine's syntax error), the query
     runs as written, so that an error names the user's text, not the rewrite."""
