@@ -197,6 +197,6 @@ class KnowledgeGraph(GraphQueries):
                                     custom_functions=functions, base_iri=DEFAULT_BASE)
 
         try:
-            return sorting.evaluate(text, query, max_rows, rewrite_errors=(SyntaxError,))
+            return sorting.evaluate(text, query, max_rows)
         except SyntaxError as exc:
             raise QueryError(str(exc)) from exc
