@@ -46,3 +46,21 @@ IRIS = st.sampled_from(["http://example.org/a", "http://example.org/b", "urn:x:1
 BLANKS = st.sampled_from(["b0", "b1", "b2"]).map(ox.BlankNode)
 TERMS = st.one_of(LITERALS, IRIS, BLANKS, st.none())
 COLUMNS = st.lists(TERMS, min_size=0, max_size=40)
+
+# The column of docs/oxigraph-sort-panic.md as a VALUES list, in an input order that aborts
+# Oxigraph 0.5.13's sort, and its values in the documented order (§15.1; numbers, then strings).
+PANIC_VALUES = ('7932 1779 939 280 199 49 16 14 13 10 8 7 6 5 1 '
+                '"983658725" "983544622" "915933149" "4" "2b" "2a"')
+PANIC_SORTED = ["1", "5", "6", "7", "8", "10", "13", "14", "16", "49", "199", "280", "939", "1779",
+                "7932", "2a", "2b", "4", "915933149", "983544622", "983658725"]
+
+
+def engine_inversions(ordered: list) -> list[tuple[object, object]]:
+    """Pairs of ``ordered`` that the engine's own ``<`` (SPARQL 1.1 §17.3) says are out of order."""
+    literals = [(i, t) for i, t in enumerate(ordered) if isinstance(t, ox.Literal)]
+    if len(literals) < 2:
+        return []
+    values = " ".join(f"({i} {t})" for i, t in literals)
+    query = (f"SELECT ?a ?b {{ VALUES (?i ?a) {{ {values} }} VALUES (?j ?b) {{ {values} }} "
+             "FILTER(?i < ?j && ?b < ?a) }")
+    return [(row["a"], row["b"]) for row in ox.Store().query(query)]

@@ -8,21 +8,8 @@ import pyoxigraph as ox
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.rdf_terms import COLUMNS, LITERALS, TERMS, XSD
+from tests.rdf_terms import COLUMNS, LITERALS, TERMS, XSD, engine_inversions
 from veikart_graph.ordering import LITERAL, sorted_terms, term_key
-
-ENGINE = ox.Store()
-
-
-def engine_inversions(ordered: list) -> list[tuple[object, object]]:
-    """Pairs the engine's own ``<`` (§17.3 operator mapping) says are out of order."""
-    literals = [(i, t) for i, t in enumerate(ordered) if isinstance(t, ox.Literal)]
-    if len(literals) < 2:
-        return []
-    values = " ".join(f"({i} {t})" for i, t in literals)
-    query = (f"SELECT ?a ?b {{ VALUES (?i ?a) {{ {values} }} VALUES (?j ?b) {{ {values} }} "
-             "FILTER(?i < ?j && ?b < ?a) }")
-    return [(row["a"], row["b"]) for row in ENGINE.query(query)]
 
 
 @settings(max_examples=300, deadline=None)
