@@ -28,6 +28,7 @@ from .sparql_lexer import LexError, Token, tokenize, unescape
 
 DEFAULT_BASE = BASE  # the base IRI of queries that declare none (RFC 3986 §5.1.4)
 _PLX_ESCAPE = re.compile(r"\\(.)")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # an absolute IRI (RFC 3987 scheme)
 _PROBE = ox.Store()
 
 
@@ -76,10 +77,13 @@ def called_functions(text: str) -> set[str]:
 
 def _iri(token: Token, base: str) -> str:
     try:
-        relative = unescape(token.text)[1:-1]
+        reference = unescape(token.text)[1:-1]
     except LexError:
-        relative = token.text[1:-1]
-    return urljoin(base, relative)
+        reference = token.text[1:-1]
+    if _SCHEME.match(reference):
+        return reference
+    resolved = urljoin(base, reference)  # RFC 3986 §5.2; urljoin drops an empty fragment
+    return resolved + "#" if reference.endswith("#") and not resolved.endswith("#") else resolved
 
 
 @lru_cache(maxsize=1024)
