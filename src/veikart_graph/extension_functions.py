@@ -38,24 +38,26 @@ def no_value(*_args: object) -> None:
 
 
 def with_unknown_functions(text: str, functions: Mapping[ox.NamedNode, object] | None,
-                           ) -> dict[ox.NamedNode, object] | None:
+                           tokens: list[Token] | None = None) -> dict[ox.NamedNode, object] | None:
     """``functions`` plus ``no_value`` for every function IRI ``text`` calls that neither the
-    engine nor ``functions`` knows; None when there is nothing to register."""
+    engine nor ``functions`` knows; None when there is nothing to register. ``tokens``: the
+    tokens of ``text``, when already read."""
     known = dict(functions or {})
-    for iri in called_functions(text):
+    for iri in called_functions(text, tokens):
         node = ox.NamedNode(iri)
         if node not in known and not engine_knows(iri):
             known[node] = no_value
     return known or None
 
 
-def called_functions(text: str) -> set[str]:
+def called_functions(text: str, tokens: list[Token] | None = None) -> set[str]:
     """Absolute IRIs of the names directly followed by ``(`` in ``text`` (empty if it cannot be
     lexed: the engine then reports the syntax error)."""
-    try:
-        tokens = tokenize(text)
-    except LexError:
-        return set()
+    if tokens is None:
+        try:
+            tokens = tokenize(text)
+        except LexError:
+            return set()
     prefixes: dict[str, str] = {}
     base = DEFAULT_BASE
     found: set[str] = set()

@@ -110,14 +110,21 @@ class SortedSolutions:
         return len(self._rows)
 
 
-def plan(text: str) -> OrderPlan | str | None:
-    """How to run ``text``: an ``OrderPlan`` (the service sorts), a text (the same query without
-    an ``ORDER BY`` that cannot change its answer) or None (run ``text`` as it is)."""
+def tokens_of(text: str) -> list[Token] | None:
+    """``sparql_lexer``'s tokens of ``text``; None when it cannot be lexed (the engine then
+    reports the syntax error)."""
     try:
-        tokens = tokenize(text)
+        return tokenize(text)
     except LexError:
-        return None  # the engine reports the syntax error
-    return _Reader(text, tokens).plan()
+        return None
+
+
+def plan(text: str, tokens: list[Token] | None = None) -> OrderPlan | str | None:
+    """How to run ``text`` (``tokens``: its tokens, when already read): an ``OrderPlan`` (the
+    service sorts), a text (the same query without an ``ORDER BY`` that cannot change its
+    answer) or None (run ``text`` as it is)."""
+    tokens = tokens_of(text) if tokens is None else tokens
+    return None if tokens is None else _Reader(text, tokens).plan()
 
 
 class _Reader:
@@ -296,11 +303,12 @@ def _fresh(used: set[str]) -> str:
 
 
 def evaluate(text: str, query: Callable[[str], object], max_rows: int | None = None, *,
-             rewrite_errors: tuple[type[BaseException], ...] = (SyntaxError,)) -> object:
+             rewrite_errors: tuple[type[BaseException], ...] = (SyntaxError,),
+             tokens: list[Token] | None = None) -> object:
     """``query(text)``, with a top-level ``ORDER BY`` sorted here (see ``plan``). When the
     rewritten text fails with one of ``rewrite_errors`` (the engine's syntax error), the query
     runs as written, so that an error names the user's text, not the rewrite."""
-    order = plan(text)
+    order = plan(text, tokens)
     if order is None:
         return query(text)
     try:

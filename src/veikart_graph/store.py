@@ -190,13 +190,14 @@ class KnowledgeGraph(GraphQueries):
             default = None  # the store's default graph (the union), or the query's own FROM
         if bindings:
             text = text + "\n" + values_clause(bindings)
-        functions = with_unknown_functions(text, custom_functions)
+        tokens = sorting.tokens_of(text)
+        functions = with_unknown_functions(text, custom_functions, tokens or [])
 
         def query(source: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
             return self.store.query(source, default_graph=default, named_graphs=named,
                                     custom_functions=functions, base_iri=DEFAULT_BASE)
 
         try:
-            return sorting.evaluate(text, query, max_rows)
+            return sorting.evaluate(text, query, max_rows, tokens=tokens)
         except SyntaxError as exc:
             raise QueryError(str(exc)) from exc
