@@ -99,10 +99,30 @@ def test_row_cap_counts_the_answer_not_the_rows_before_limit():
         run(f"SELECT ?o {{ VALUES ?o {{ {values} }} }} ORDER BY ?o", max_rows=10)
 
 
+def test_construct_with_limit_runs_on_the_services_sorted_solutions():
+    query = (f"CONSTRUCT {{ <http://e/s> <http://e/p> ?o }} WHERE {{ VALUES ?o {{ {PANIC_VALUES} }} }} "
+             "ORDER BY ?o LIMIT 3 OFFSET 15")
+    assert isinstance(sorting.plan(query), sorting.InlinePlan)
+    assert sorted(t.object.value for t in sorting.evaluate(query, ENGINE.query)) == PANIC_SORTED[15:18]
+
+
+def test_describe_and_construct_where_with_limit():
+    describe = sorting.plan("DESCRIBE ?s FROM <http://g> WHERE { ?s ?p ?o } ORDER BY DESC(?o) LIMIT 2")
+    assert describe.head == "DESCRIBE ?s FROM <http://g> WHERE "
+    assert describe.solutions.text.startswith("SELECT * FROM <http://g> WHERE { ?s ?p ?o")
+    short = sorting.plan("CONSTRUCT WHERE { ?s ?p ?o } ORDER BY ?o LIMIT 2")
+    assert short.head == "CONSTRUCT { ?s ?p ?o } WHERE "
+
+
+def test_solutions_with_blank_nodes_are_left_to_the_engine():
+    """VALUES cannot hold a blank node, so the engine evaluates (and sorts) the query itself."""
+    query = "CONSTRUCT { ?b <http://e/p> ?o } WHERE { VALUES ?o { 3 1 2 } BIND(BNODE() AS ?b) } ORDER BY ?o LIMIT 2"
+    assert sorted(t.object.value for t in sorting.evaluate(query, ENGINE.query)) == ["1", "2"]
+
+
 @pytest.mark.parametrize("query", [
     "SELECT ?o { ?s ?p ?o }",
     "SELECT ?o { { SELECT ?o { ?s ?p ?o } ORDER BY ?o LIMIT 2 } }",
-    "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } ORDER BY ?o LIMIT 2",
     "SELECT ?o { ?s ?p ?o } ORDER BY EXISTS { ?o ?p ?s }",
     "SELECT ?o { ?s ?p ?o } ORDER BY",
     "SELECT ?o { ?s ?p ?o } ORDER BY ?o LIMIT ?x",

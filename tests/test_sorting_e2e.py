@@ -70,6 +70,16 @@ def test_minimal_reproduction_through_the_service(server: str):
     assert [t.value for t in ordered] == PANIC_SORTED
 
 
+def test_construct_with_order_by_and_limit(server: str):
+    query = (f"CONSTRUCT {{ <http://example.org/s> <http://example.org/p> ?o }} "
+             f"WHERE {{ VALUES ?o {{ {PANIC_VALUES} }} }} ORDER BY DESC(?o) LIMIT 4")
+    request = urllib.request.Request(server + "/sparql", data=query.encode(), headers={
+        "Content-Type": "application/sparql-query", "Accept": "application/n-triples"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        triples = list(ox.parse(response.read(), format=ox.RdfFormat.N_TRIPLES))
+    assert sorted(t.object.value for t in triples) == sorted(PANIC_SORTED[-4:])
+
+
 def mixed_query(terms: list[object], blanks: int, descending: bool) -> str:
     values = " ".join("UNDEF" if t is None else str(t) for t in terms if not isinstance(t, ox.BlankNode))
     condition = "DESC(?o)" if descending else "?o"

@@ -12,9 +12,10 @@ defined), removes the extra columns, applies ``DISTINCT``, ``OFFSET`` and ``LIMI
 reads like pyoxigraph's ``QuerySolutions``.
 
 For CONSTRUCT, DESCRIBE and ASK without ``LIMIT``/``OFFSET`` the order cannot change the answer,
-so the ``ORDER BY`` is just left out. Not rewritten (the engine sorts, and may still abort its
-query process): ``ORDER BY`` inside a subquery, and CONSTRUCT/DESCRIBE with ``ORDER BY`` and
-``LIMIT``/``OFFSET``.
+so the ``ORDER BY`` is just left out. CONSTRUCT and DESCRIBE with ``LIMIT``/``OFFSET`` run on
+the solutions the service sorted and sliced, written into the query as ``VALUES``. Not rewritten
+(the engine sorts, and may still abort its query process): ``ORDER BY`` inside a subquery, and
+solutions holding blank nodes that a CONSTRUCT/DESCRIBE would need inlined.
 
 The query text is read through ``sparql_lexer``'s tokens only; anything this module does not
 recognise leaves the query to the engine unchanged.
@@ -46,6 +47,16 @@ class OrderPlan:
     distinct: bool  # projected rows must be made distinct here (DISTINCT with extra key columns)
     offset: int
     limit: int | None
+
+
+@dataclass(frozen=True)
+class InlinePlan:
+    """CONSTRUCT or DESCRIBE with ``ORDER BY`` and ``LIMIT``/``OFFSET``: the WHERE group's
+    solutions as a ``SELECT *`` sorted and sliced by the service (``solutions``), then the query
+    with those solutions as its WHERE group: ``head`` + ``{ VALUES … }``."""
+
+    solutions: OrderPlan
+    head: str
 
 
 @dataclass(frozen=True)
@@ -119,10 +130,11 @@ def tokens_of(text: str) -> list[Token] | None:
         return None
 
 
-def plan(text: str, tokens: list[Token] | None = None) -> OrderPlan | str | None:
+def plan(text: str, tokens: list[Token] | None = None) -> OrderPlan | InlinePlan | str | None:
     """How to run ``text`` (``tokens``: its tokens, when already read): an ``OrderPlan`` (the
-    service sorts), a text (the same query without an ``ORDER BY`` that cannot change its
-    answer) or None (run ``text`` as it is)."""
+    service sorts), an ``InlinePlan`` (CONSTRUCT/DESCRIBE on solutions the service sorted), a
+    text (the same query without an ``ORDER BY`` that cannot change its answer) or None (run
+    ``text`` as it is)."""
     tokens = tokens_of(text) if tokens is None else tokens
     return None if tokens is None else _Reader(text, tokens).plan()
 
@@ -132,7 +144,7 @@ class _Reader:
         self.text = text
         self.tokens = tokens
 
-    def plan(self) -> OrderPlan | str | None:
+    def plan(self) -> OrderPlan | InlinePlan | str | None:
         tokens = self.tokens
         form = next((i for i, t in enumerate(tokens) if t.kind == "WORD" and t.text.lower() in FORMS), None)
         if form is None:
@@ -153,9 +165,28 @@ class _Reader:
         head = self.text[:tokens[order_at].start]
         if tokens[form].text.lower() != "select":
             if offset or limit is not None:
-                return None
+                return self._inline_plan(form, group, order_at, tail)
             return head + tail
         return self._select_plan(form, close_at, head, tail, conditions, offset, limit)
+
+    def _inline_plan(self, form: int, group: tuple[int, int], order_at: int, tail: str) -> InlinePlan | None:
+        """See ``InlinePlan``. A trailing VALUES clause belongs to the solutions."""
+        tokens, text = self.tokens, self.text
+        open_at, close_at = group
+        start = next((i for i in range(form, open_at) if tokens[i].is_word("from", "where")), open_at)
+        dataset = text[tokens[start].start:tokens[open_at].start]
+        prologue = text[:tokens[form].start]
+        select = (prologue + "SELECT * " + dataset + text[tokens[open_at].start:tokens[close_at].end] + " "
+                  + text[tokens[order_at].start:len(text) - len(tail)] + " " + tail)
+        solutions = plan(select)
+        if not isinstance(solutions, OrderPlan):
+            return None
+        if tokens[form].is_word("construct") and form + 1 < len(tokens) and tokens[form + 1].is_word("where"):
+            template = text[tokens[open_at].start:tokens[close_at].end]  # CONSTRUCT WHERE { … }
+            head = prologue + "CONSTRUCT " + template + " " + dataset
+        else:
+            head = text[:tokens[open_at].start]
+        return InlinePlan(solutions, head)
 
     def _where_group(self, form: int) -> tuple[int, int] | None:
         """Token indexes of the query's WHERE group braces (the first ``{`` after the form)."""
@@ -314,9 +345,33 @@ def evaluate(text: str, query: Callable[[str], object], max_rows: int | None = N
     try:
         if isinstance(order, OrderPlan):
             return apply(order, query(order.text), max_rows)
+        if isinstance(order, InlinePlan):
+            solutions = apply(order.solutions, query(order.solutions.text))
+            inlined = values_block(solutions)
+            if inlined is not None:
+                return query(order.head + "{ " + inlined + " }")
+            return query(text)  # blank nodes cannot be written in VALUES: the engine sorts
         return query(order)
     except rewrite_errors:
         return query(text)
+
+
+def values_block(solutions: SortedSolutions) -> str | None:
+    """``VALUES (?a ?b) { (… …) }`` holding ``solutions``; None if one holds a blank node or a
+    triple term (VALUES cannot)."""
+    rows = []
+    for row in solutions:
+        terms = []
+        for term in row:
+            if term is None:
+                terms.append("UNDEF")
+            elif isinstance(term, ox.NamedNode | ox.Literal):
+                terms.append(str(term))
+            else:
+                return None
+        rows.append("(" + " ".join(terms) + ")")
+    names = " ".join(f"?{v.value}" for v in solutions.variables)
+    return f"VALUES ({names}) {{ {' '.join(rows)} }}"
 
 
 def apply(order: OrderPlan, result: object, max_rows: int | None = None) -> SortedSolutions:
