@@ -120,9 +120,28 @@ def test_solutions_with_blank_nodes_are_left_to_the_engine():
     assert sorted(t.object.value for t in sorting.evaluate(query, ENGINE.query)) == ["1", "2"]
 
 
+def test_subquery_with_order_by_and_limit_is_sorted_by_the_service():
+    """§18.2.1: a subquery is evaluated on its own, so its sorted, sliced solutions can stand in
+    for it (as VALUES)."""
+    query = (f"SELECT ?o ?n WHERE {{ {{ SELECT ?o WHERE {{ VALUES ?o {{ {PANIC_VALUES} }} }} "
+             "ORDER BY ?o LIMIT 3 OFFSET 14 } BIND(STRLEN(STR(?o)) AS ?n) } ORDER BY ?n ?o")
+    assert [(o.value, n.value) for o, n in run(query)[1]] == [("2a", "2"), ("2b", "2"), ("7932", "4")]
+
+
+def test_only_subqueries_evaluated_on_their_own_are_inlined():
+    """Inside GRAPH, SERVICE or EXISTS a subquery depends on its context; nested ones are
+    handled when their outer subquery is evaluated."""
+    query = ("SELECT * { GRAPH ?g { { SELECT ?x {} ORDER BY ?x LIMIT 1 } } "
+             "FILTER NOT EXISTS { { SELECT ?y {} ORDER BY ?y LIMIT 1 } } "
+             "{ SELECT ?z { { SELECT ?w {} ORDER BY ?w LIMIT 1 } } ORDER BY ?z LIMIT 1 } }")
+    tokens = sorting.tokens_of(query)
+    groups = sorting._subquery_groups(tokens, 0)
+    assert [query[tokens[a].start:tokens[b].end] for a, b in groups] == [
+        "{ SELECT ?z { { SELECT ?w {} ORDER BY ?w LIMIT 1 } } ORDER BY ?z LIMIT 1 }"]
+
+
 @pytest.mark.parametrize("query", [
     "SELECT ?o { ?s ?p ?o }",
-    "SELECT ?o { { SELECT ?o { ?s ?p ?o } ORDER BY ?o LIMIT 2 } }",
     "SELECT ?o { ?s ?p ?o } ORDER BY EXISTS { ?o ?p ?s }",
     "SELECT ?o { ?s ?p ?o } ORDER BY",
     "SELECT ?o { ?s ?p ?o } ORDER BY ?o LIMIT ?x",

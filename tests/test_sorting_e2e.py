@@ -80,6 +80,13 @@ def test_construct_with_order_by_and_limit(server: str):
     assert sorted(t.object.value for t in triples) == sorted(PANIC_SORTED[-4:])
 
 
+def test_subquery_with_order_by_and_limit(server: str):
+    query = (GOALS + f"SELECT ?o ?g WHERE {{ {{ SELECT ?o WHERE {{ VALUES ?o {{ {PANIC_VALUES} }} }} "
+             "ORDER BY DESC(?o) LIMIT 2 } ?g a vk:Goal } ORDER BY ?o ?g")
+    rows = select(server, query)
+    assert [row["o"].value for row in rows] == ["983544622"] * 5 + ["983658725"] * 5
+
+
 def mixed_query(terms: list[object], blanks: int, descending: bool) -> str:
     values = " ".join("UNDEF" if t is None else str(t) for t in terms if not isinstance(t, ox.BlankNode))
     condition = "DESC(?o)" if descending else "?o"

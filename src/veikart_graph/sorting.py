@@ -13,9 +13,10 @@ reads like pyoxigraph's ``QuerySolutions``.
 
 For CONSTRUCT, DESCRIBE and ASK without ``LIMIT``/``OFFSET`` the order cannot change the answer,
 so the ``ORDER BY`` is just left out. CONSTRUCT and DESCRIBE with ``LIMIT``/``OFFSET`` run on
-the solutions the service sorted and sliced, written into the query as ``VALUES``. Not rewritten
-(the engine sorts, and may still abort its query process): ``ORDER BY`` inside a subquery, and
-solutions holding blank nodes that a CONSTRUCT/DESCRIBE would need inlined.
+the solutions the service sorted and sliced, written into the query as ``VALUES``; so do
+subqueries with ``ORDER BY`` and ``LIMIT``/``OFFSET`` (``evaluate``). Left to the engine (which
+may still abort its query process): subqueries inside ``GRAPH``/``SERVICE``/``EXISTS`` or in a
+query with FROM, and solutions holding blank nodes that would have to be inlined.
 
 The query text is read through ``sparql_lexer``'s tokens only; anything this module does not
 recognise leaves the query to the engine unchanged.
@@ -338,11 +339,19 @@ def evaluate(text: str, query: Callable[[str], object], max_rows: int | None = N
              tokens: list[Token] | None = None) -> object:
     """``query(text)``, with a top-level ``ORDER BY`` sorted here (see ``plan``). When the
     rewritten text fails with one of ``rewrite_errors`` (the engine's syntax error), the query
-    runs as written, so that an error names the user's text, not the rewrite."""
-    order = plan(text, tokens)
-    if order is None:
+    runs as written, so that an error names the user's text, not the rewrite.
+
+    Subqueries with ``ORDER BY`` and ``LIMIT``/``OFFSET`` (outside ``GRAPH``, ``SERVICE`` and
+    ``EXISTS``, in a query without FROM) are evaluated first, the same way, and their solutions
+    written into the query as ``VALUES`` (a subquery is evaluated on its own, §18.2.1)."""
+    tokens = tokens_of(text) if tokens is None else tokens
+    if tokens is None:
         return query(text)
     try:
+        source = _inline_subqueries(text, tokens, query, max_rows, rewrite_errors)
+        order = plan(source, tokens if source is text else None)
+        if order is None:
+            return query(source)
         if isinstance(order, OrderPlan):
             return apply(order, query(order.text), max_rows)
         if isinstance(order, InlinePlan):
@@ -350,10 +359,58 @@ def evaluate(text: str, query: Callable[[str], object], max_rows: int | None = N
             inlined = values_block(solutions)
             if inlined is not None:
                 return query(order.head + "{ " + inlined + " }")
-            return query(text)  # blank nodes cannot be written in VALUES: the engine sorts
+            return query(source)  # blank nodes cannot be written in VALUES: the engine sorts
         return query(order)
     except rewrite_errors:
         return query(text)
+
+
+def _inline_subqueries(text: str, tokens: list[Token], query: Callable[[str], object],
+                       max_rows: int | None, rewrite_errors: tuple[type[BaseException], ...]) -> str:
+    """``text`` with each outermost ``{ SELECT … ORDER BY … LIMIT … }`` that can be replaced by
+    its solutions replaced (see ``evaluate``); ``text`` itself when there is none."""
+    form = next((i for i, t in enumerate(tokens) if t.kind == "WORD" and t.text.lower() in FORMS), None)
+    if form is None or any(t.is_word("from") for t in tokens):
+        return text
+    prologue = text[:tokens[form].start]
+    replaced = text
+    for open_at, close_at in reversed(_subquery_groups(tokens, form)):
+        inner = prologue + text[tokens[open_at + 1].start:tokens[close_at].start]
+        order = plan(inner)
+        if not isinstance(order, OrderPlan) or (order.limit is None and not order.offset):
+            continue
+        solutions = evaluate(inner, query, max_rows, rewrite_errors=rewrite_errors)
+        if not isinstance(solutions, SortedSolutions) or (max_rows is not None and len(solutions) > max_rows):
+            continue
+        inlined = values_block(solutions)
+        if inlined is not None:
+            start, end = tokens[open_at].start, tokens[close_at].end
+            replaced = replaced[:start] + "{ " + inlined + " }" + replaced[end:]
+    return replaced
+
+
+def _subquery_groups(tokens: list[Token], form: int) -> list[tuple[int, int]]:
+    """(open, close) token indexes of the outermost groups that are a subquery ``{ SELECT … }``,
+    not inside ``GRAPH``, ``SERVICE`` or ``EXISTS`` (whose evaluation depends on where they are)."""
+    found: list[tuple[int, int]] = []
+    stack: list[tuple[int, bool, bool]] = []  # (open index, blocked, inside a subquery)
+    for i in range(form, len(tokens)):
+        token = tokens[i]
+        if token.kind != "PUNCT" or token.text not in "{}":
+            continue
+        if token.text == "{":
+            blocked, inside = stack[-1][1:] if stack else (False, False)
+            before = tokens[max(form, i - 3):i]
+            blocked = blocked or any(t.is_word("graph", "service", "exists") for t in before)
+            subquery = i + 1 < len(tokens) and tokens[i + 1].is_word("select")
+            if subquery and not blocked and not inside:
+                found.append((i, -1))
+            stack.append((i, blocked, inside or subquery))
+        elif stack:
+            opened = stack.pop()[0]
+            if found and found[-1] == (opened, -1):
+                found[-1] = (opened, i)
+    return [group for group in found if group[1] >= 0]
 
 
 def values_block(solutions: SortedSolutions) -> str | None:
