@@ -112,7 +112,7 @@ def result_kind(result: object) -> str:
     if isinstance(result, ox.QueryBoolean):
         return ASK
     if isinstance(result, ox.QuerySolutions) or hasattr(result, "variables"):
-        return SELECT
+        return SELECT  # also sorting.SortedSolutions (rows the service sorted), read the same way
     return GRAPH
 
 
