@@ -6,6 +6,7 @@ import pytest
 
 from veikart_graph.errors import BadRequest, Forbidden, PayloadTooLarge, QueryError
 from veikart_graph.guard import check_query, is_update, nesting_depth, service_endpoints
+from veikart_graph.sparql_lexer import LexError
 
 
 def test_deep_nesting_is_refused_before_evaluation():
@@ -29,7 +30,7 @@ def test_oversized_query_is_413():
     "PREFIX ex: <http://ex/>\nDELETE WHERE { ?s ?p ?o }",
     "LOAD <http://example.org/data.ttl>",
     "drop all",
-    "\\u0049NSERT DATA { <http://a> <http://b> <http://c> }",
+    "PREFIX ex: <http://ex/> # SELECT\r INSERT DATA { <http://a> <http://b> <http://c> }",
 ])
 def test_updates_are_recognised(text):
     """SPARQL 1.1 Protocol §2.2: update operations; this endpoint is read-only."""
@@ -39,8 +40,26 @@ def test_updates_are_recognised(text):
 
 
 def test_service_endpoints_resolve_prefixes_and_escapes():
-    text = "PREFIX ex: <http://ex.org/> SELECT * { SERV\\u0049CE ex:sparql { ?s ?p ?o } }"
-    assert service_endpoints(text) == ["http://ex.org/sparql"]
+    text = ("PREFIX ex: <http://ex.org/> SELECT * { SERVICE ex:sp\\.arql { ?s ?p ?o } "
+            "SERVICE SILENT <http://ex.org/\\u0073parql> { ?s ?p ?o } }")
+    assert service_endpoints(text) == ["http://ex.org/sp.arql", "http://ex.org/sparql"]
+
+
+def test_codepoint_escapes_outside_strings_and_iris_are_refused_as_the_engine_does():
+    """Oxigraph decodes \\u escapes only inside strings and IRIs; a keyword spelt with one is a
+    syntax error there, so it is refused here before it could mean anything."""
+    for text in ("\\u0049NSERT DATA { <http://a> <http://b> <http://c> }",
+                 "SELECT * { SERV\\u0049CE <http://a/> { ?s ?p ?o } }"):
+        with pytest.raises(LexError):
+            check_query(text, max_bytes=10**6, allowlist=("http://a/",))
+
+
+def test_service_endpoint_that_is_relative_undeclared_or_a_variable_is_refused():
+    for text in ("BASE <http://a/> SELECT * { SERVICE <sparql> { ?s ?p ?o } }",
+                 "SELECT * { SERVICE ex:sparql { ?s ?p ?o } }",
+                 "SELECT * { SERVICE $e { ?s ?p ?o } }"):
+        with pytest.raises(Forbidden, match="not allowed"):
+            check_query(text, max_bytes=10**6, allowlist=("http://a/sparql",))
 
 
 def test_service_to_unlisted_host_is_refused_and_listed_one_passes():
@@ -56,9 +75,10 @@ def test_service_with_a_variable_endpoint_is_refused():
                     allowlist=("http://a/",))
 
 
-def test_unparseable_query_with_service_is_a_bad_request():
+def test_unlexable_query_with_service_is_a_bad_request():
     with pytest.raises(BadRequest):
-        check_query("SELECT * { SERVICE <http://a/> { ?s ?p", max_bytes=10**6, allowlist=())
+        check_query('SELECT * { SERVICE <http://a/> { ?s ?p "o\n } }', max_bytes=10**6,
+                    allowlist=("http://a/",))
 
 
 def test_plain_queries_pass():

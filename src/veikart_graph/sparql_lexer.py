@@ -85,13 +85,14 @@ _CLAUSE_WORDS = frozenset({"select", "by", "having", "where", "limit", "offset",
 
 
 class LexError(BadRequest):
-    """Text the lexer cannot read; the message names the problem and its line:column."""
+    """Text the lexer cannot read; the message names its line:column (as the engine's messages
+    do: ``error at 1:7``) and the problem."""
 
     def __init__(self, problem: str, text: str, offset: int) -> None:
         line = text.count("\n", 0, offset) + 1
         column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        super().__init__(f"{problem} at line {line}, column {column} (offset {offset})",
-                         link=GRAMMAR, where=f"{line}:{column}")
+        super().__init__(f"error at {line}:{column} (offset {offset}): {problem}", link=GRAMMAR,
+                         where=f"{line}:{column}")
         self.offset = offset
 
 
