@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from veikart_graph.errors import BadRequest, Forbidden, PayloadTooLarge, QueryError
@@ -83,3 +85,38 @@ def test_unlexable_query_with_service_is_a_bad_request():
 
 def test_plain_queries_pass():
     check_query("SELECT ?service WHERE { ?service ?p ?o }", max_bytes=10**6, allowlist=())
+
+
+def test_guard_time_on_64_kb_worst_cases_is_linear():
+    """Issue 16, finding 3: a regex of the old update check was quadratic on ``"\\`` repeated
+    (35 s for 64 KB, with the GIL held). Each worst case now costs a bounded multiple of the same
+    size of plain ``?s`` tokens, measured in the same run (a ratio, not a wall-clock limit)."""
+    size = 64 * 1024
+
+    def cost(text: str) -> float:
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            try:
+                check_query(text, max_bytes=size, allowlist=())
+            except (BadRequest, Forbidden):
+                pass
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    baseline = cost(("SELECT * { " + "?s " * size)[:size - 2] + " }")
+    cases = {
+        "quote-backslash": ('SELECT * { ?s ?p "' + '\\"' * size)[:size],
+        "nesting": ("SELECT * " + "{" * size)[:size],
+        "parentheses": ("SELECT (1<" + "(" * size)[:size],
+        "comment": ("SELECT * { #" + "x" * size)[:size],
+        "long string": ('SELECT * { ?s ?p """' + "a" * size)[:size - 5] + '""" }',
+        "unclosed long string": ('SELECT * { ?s ?p """' + 'a"' * size)[:size],
+        "angles": ("SELECT (1" + "<a" * size)[:size],
+        "name run": ("SELECT * { " + "a-" * size)[:size],
+        "trailing dots": ("SELECT * { ?s ?p e:a" + "." * size)[:size],
+        "escapes": ('SELECT ("' + "\\u0041" * size)[:size - 2] + '")',
+        "service": ("SELECT * { " + "SERVICE " * size)[:size],
+    }
+    for name, text in cases.items():
+        assert cost(text) < 20 * baseline, name
