@@ -4,40 +4,21 @@ past the guard cannot reach any host while federation is off."""
 from __future__ import annotations
 
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from tests.server import loopback_host
 from veikart_graph.errors import QueryError
 from veikart_graph.executor import SERVICE_FAILED, PoolConfig, QueryPool, QueryRequest
 from veikart_graph.sandbox import ISOLATED, isolate_network
 
 
-class _Host(BaseHTTPRequestHandler):
-    hits: list[str]
-
-    def do_POST(self) -> None:  # noqa: N802 - http.server's API
-        self.hits.append(self.path)
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.send_response(500)
-        self.send_header("Content-Length", "6")
-        self.end_headers()
-        self.wfile.write(b"secret")
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def host() -> Iterator[tuple[str, list[str]]]:
-    hits: list[str] = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), type("Handler", (_Host,), {"hits": hits}))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/sparql", hits
-    server.shutdown()
+    with loopback_host(b"secret") as found:
+        yield found
 
 
 def run_service(snapshot, endpoint: str, network: bool) -> tuple[QueryPool, QueryError]:

@@ -13,12 +13,11 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from tests.server import running_server
+from tests.server import loopback_host, running_server
 from tests.test_reliability_e2e import rss_kb
 
 pytestmark = pytest.mark.slow
@@ -26,33 +25,10 @@ SECRET = "SECRET-internal-banner-ssh-2.0"
 KB64 = 64 * 1024
 
 
-class _Listener(BaseHTTPRequestHandler):
-    """A loopback host the query must not reach: counts hits, answers 500 with a secret body."""
-
-    hits: list[str]
-
-    def _answer(self) -> None:
-        self.hits.append(self.path)
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        body = SECRET.encode()
-        self.send_response(500)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_GET = do_POST = _answer  # noqa: N815 - http.server's API
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def listener() -> Iterator[tuple[str, list[str]]]:
-    hits: list[str] = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), type("Handler", (_Listener,), {"hits": hits}))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/sparql", hits
-    server.shutdown()
+    with loopback_host(SECRET.encode()) as host:
+        yield host
 
 
 @pytest.fixture(scope="module")
