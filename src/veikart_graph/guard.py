@@ -12,6 +12,11 @@ expression and no second parser decides here.
   arbitrary hosts: SSRF). The endpoint is the IRIREF after ``SERVICE [SILENT]``, or a prefixed
   name resolved through the query's PREFIX declarations; compared as written with the allow-list,
   so a relative IRI, an undeclared prefix or a variable endpoint is refused.
+
+Oxigraph matches keywords without a word boundary (``SERVICE:x`` is SERVICE and ``:x``,
+``SERVICESILENT`` is SERVICE SILENT, ``PREFIXex: <…>`` declares ``ex:``, ``LIMIT10`` is LIMIT 10),
+where the grammar's longest match reads one name. The checks read such glued spellings as the
+engine does, or refuse them: a name or prefix with ``service`` in it is refused outright.
 """
 
 from __future__ import annotations
@@ -35,9 +40,11 @@ def tokens_of(text: str) -> list[Token]:
 
 def has_dataset_clause(text: str | list[Token]) -> bool:
     """True when the query names its own dataset (``FROM`` / ``FROM NAMED``); then the
-    service's default dataset must not override it. ``FROM`` is a keyword nowhere else."""
+    service's default dataset must not override it. ``FROM`` is a keyword nowhere else; as the
+    engine needs no space after it, ``FROMNAMED`` and ``FROM:g`` count too."""
     tokens = tokens_of(text) if isinstance(text, str) else text
-    return any(t.is_word("from") for t in tokens)
+    return any((t.kind == "WORD" or t.kind.startswith("PNAME"))
+               and t.text.partition(":")[0].lower() in ("from", "fromnamed") for t in tokens)
 
 
 def check_size(text: str | bytes, limit: int) -> None:
@@ -46,17 +53,31 @@ def check_size(text: str | bytes, limit: int) -> None:
         raise PayloadTooLarge(f"the query is {size} bytes; the limit is {limit} bytes")
 
 
-def body_start(tokens: list[Token]) -> int:
-    """Index of the first token after the prologue (BASE, PREFIX and VERSION declarations)."""
+def prologue(tokens: list[Token]) -> tuple[dict[str, str], int]:
+    """The prefixes the prologue declares (BASE, PREFIX, VERSION) and the index of the first
+    token after it. Oxigraph needs no space after a keyword: ``PREFIXex: <…>`` declares ``ex:``
+    there (the lexer reads one prefixed name), so that spelling is read as a declaration too."""
+    prefixes: dict[str, str] = {}
     i, n = 0, len(tokens)
     while i < n:
-        if tokens[i].is_word("base", "version") and i + 1 < n:
+        token = tokens[i]
+        if token.is_word("base", "version") and i + 1 < n:
             i += 2
-        elif tokens[i].is_word("prefix") and i + 2 < n:
+        elif token.is_word("prefix") and i + 2 < n and tokens[i + 2].kind == "IRIREF":
+            prefixes[tokens[i + 1].text[:-1]] = tokens[i + 2].text[1:-1]
             i += 3
+        elif (token.kind == "PNAME_NS" and token.text.lower().startswith("prefix") and i + 1 < n
+              and tokens[i + 1].kind == "IRIREF"):
+            prefixes[token.text[6:-1]] = tokens[i + 1].text[1:-1]
+            i += 2
         else:
             break
-    return i
+    return prefixes, i
+
+
+def body_start(tokens: list[Token]) -> int:
+    """Index of the first token after the prologue."""
+    return prologue(tokens)[1]
 
 
 def is_update(text: str | list[Token]) -> bool:
@@ -95,16 +116,24 @@ def service_endpoints(text: str | list[Token]) -> list[str]:
     """The endpoint of each SERVICE in the query, as the engine would call it; what cannot be an
     allow-listed IRI (a variable, a relative IRI, an undeclared prefix) is given as written."""
     tokens = tokens_of(text) if isinstance(text, str) else text
-    prefixes: dict[str, str] = {}
+    prefixes = prologue(tokens)[0]
     found: list[str] = []
     for i, token in enumerate(tokens):
-        if (token.is_word("prefix") and i + 2 < len(tokens) and tokens[i + 1].kind == "PNAME_NS"
-                and tokens[i + 2].kind == "IRIREF"):
-            prefixes[tokens[i + 1].text[:-1]] = tokens[i + 2].text[1:-1]
+        if _glued_service(token):
+            found.append(f"{token.text} (the engine can read SERVICE in it: it needs no space after "
+                         "a keyword; write SERVICE apart, and name no prefix or word with 'service')")
         elif token.is_word("service"):
             j = i + 2 if i + 1 < len(tokens) and tokens[i + 1].is_word("silent") else i + 1
             found.append(_endpoint(tokens[j] if j < len(tokens) else None, prefixes))
     return found
+
+
+def _glued_service(token: Token) -> bool:
+    """A bare name or a prefix holding ``service`` beside other letters (``SERVICE:x``,
+    ``SERVICESILENT``, ``trueSERVICE``): Oxigraph matches keywords without a word boundary."""
+    if token.kind == "WORD":
+        return "service" in token.text.lower() and token.text.lower() != "service"
+    return token.kind in ("PNAME_NS", "PNAME_LN") and "service" in token.text.partition(":")[0].lower()
 
 
 def _endpoint(token: Token | None, prefixes: dict[str, str]) -> str:
@@ -114,6 +143,8 @@ def _endpoint(token: Token | None, prefixes: dict[str, str]) -> str:
         return token.text[1:-1]
     if token.kind in ("PNAME_LN", "PNAME_NS"):
         prefix, _, local = token.text.partition(":")
+        if prefix.lower().startswith("silent"):  # SERVICE SILENT:x is SILENT and :x to the engine
+            return f"{token.text} (read as SILENT {token.text[6:]})"
         if prefix not in prefixes:
             return f"{token.text} (prefix {prefix}: is not declared)"
         return prefixes[prefix] + _PN_LOCAL_ESC.sub(r"\1", local)

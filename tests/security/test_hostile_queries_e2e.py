@@ -75,16 +75,18 @@ def test_service_after_a_comment_ended_by_cr_is_refused_and_never_called(server,
     assert len(hits) == before
 
 
-@pytest.mark.parametrize("hidden", [
-    'BIND("\\u005C" AS ?a) SERVICE <{e}> {{ ?s ?p ?o }} BIND("" AS ?b)',  # escape-made quote
-    "SERVICE SILENT <{e}> {{ ?s ?p ?o }}",
-    "SERVICE ?endpoint {{ ?s ?p ?o }} VALUES ?endpoint {{ <{e}> }}",
+@pytest.mark.parametrize("template", [
+    'SELECT * {{ BIND("\\u005C" AS ?a) SERVICE <{e}> {{ ?s ?p ?o }} BIND("" AS ?b) }}',  # escape quote
+    "PREFIX : <{e}#> SELECT * {{ SERVICE:x {{ ?s ?p ?o }} }}",  # the engine needs no space
+    "PREFIX : <{e}#> SELECT * {{ SERVICESILENT :x {{ ?s ?p ?o }} }}",
+    "SELECT * {{ SERVICE SILENT <{e}> {{ ?s ?p ?o }} }}",
+    "SELECT * {{ SERVICE ?endpoint {{ ?s ?p ?o }} VALUES ?endpoint {{ <{e}> }} }}",
 ])
-def test_other_service_spellings_are_refused(server, listener, hidden):
+def test_other_service_spellings_are_refused(server, listener, template):
     base, _ = server
     endpoint, hits = listener
     before = len(hits)
-    status, body, _ = sparql(base, "PREFIX x: <http://x/> SELECT * { " + hidden.format(e=endpoint) + " }")
+    status, body, _ = sparql(base, template.format(e=endpoint))
     assert status == 403, body[:300]
     assert len(hits) == before
 
