@@ -24,6 +24,11 @@ where the two readings would differ in anything a check relies on (brackets, a c
 string start inside the would-be IRI) it refuses the text whatever the context: ``1<(((2)))>3``
 cannot pass as one IRI to hide its nesting, nor ``?a<?b#>`` hide the rest of a line.
 
+Bare names are read by longest match (``LIMIT10`` is one WORD, ``SERVICE:x`` one PNAME_LN), but
+Oxigraph matches keywords without a word boundary (``LIMIT10`` is LIMIT 10 there, ``SERVICE:x``
+is SERVICE and ``:x``, ``PREFIXex:`` a declaration): a check that looks for a keyword must also
+consider WORD and prefixed-name tokens that *start with* it (``guard.py`` does).
+
 Everything is linear in the length of the text (each character is read a bounded number of
 times; the regular expressions have no overlapping alternatives), and text that cannot be
 lexed raises ``LexError``: the checks fail closed.
