@@ -83,7 +83,7 @@ def test_what_cannot_be_lexed_is_refused_with_its_place(text, problem):
         tokenize(text)
     assert isinstance(caught.value, BadRequest)
     assert caught.value.where and caught.value.where.startswith("1:")
-    assert "line 1, column" in caught.value.message
+    assert caught.value.message.startswith("error at 1:")
     assert not engine_parses(text)
 
 
@@ -253,7 +253,8 @@ def test_an_unclosed_long_string_reads_as_an_empty_string_as_in_the_engine():
     assert kinds(text)[6:9] == [("STRING", '""'), ("STRING", '""'), ("WORD", "true")]
 
 
-# ------------------------------------------------------------------------ agreement, linearity
+# ------------------------------------------------------------------------ agreement with the engine
+# (linear time: tests/test_guard.py times the whole guard, lexer included, on 64 KB worst cases)
 
 FRAGMENTS = ["#", "\r", "\n", " ", '"', "'", '"""', "\\", "\\u0022", "\\u005C", "\\u000A", "<", ">",
              "(", ")", "{", "}", "[", "]", "?a", "?b", "1", "&&", "=", "e:a", ".", ";", ",", "a",
@@ -289,37 +290,3 @@ def test_lexer_accepts_what_the_engine_parses_and_sees_every_service_it_runs():
         if called:
             assert any(t.is_word("service") for t in tokens), text
     assert parsed > 30
-
-
-def test_linear_time_on_worst_cases():
-    """No input makes the lexer superlinear: 64 KB of each worst case takes a bounded multiple of
-    the same size of plain tokens, measured in the same run (not a wall-clock limit)."""
-    import time
-
-    size = 64 * 1024
-
-    def cost(text: str) -> float:
-        best = float("inf")
-        for _ in range(3):
-            start = time.perf_counter()
-            try:
-                tokenize(unescape(text))
-            except LexError:
-                pass
-            best = min(best, time.perf_counter() - start)
-        return best
-
-    baseline = cost(("?s " * size)[:size])
-    cases = {
-        "quote-backslash": ('SELECT * { ?s ?p "' + '\\"' * size)[:size],
-        "nesting": ("SELECT * " + "{" * size)[:size],
-        "comment": ("SELECT * { #" + "x" * size)[:size],
-        "long string": ('SELECT * { ?s ?p """' + "a" * size + '""" }'),
-        "unclosed long": ('SELECT * { ?s ?p """' + 'a"' * size)[:size],
-        "angles": ("SELECT (1" + "<a" * size)[:size],
-        "name run": ("SELECT * { " + "a-" * size)[:size],
-        "dots": ("SELECT * { ?s ?p e:a" + "." * size)[:size],
-        "escapes": ('SELECT ("' + "\\u0041" * size)[:size - 2] + '")',
-    }
-    for name, text in cases.items():
-        assert cost(text) < 20 * baseline, name

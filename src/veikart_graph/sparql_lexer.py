@@ -24,6 +24,11 @@ where the two readings would differ in anything a check relies on (brackets, a c
 string start inside the would-be IRI) it refuses the text whatever the context: ``1<(((2)))>3``
 cannot pass as one IRI to hide its nesting, nor ``?a<?b#>`` hide the rest of a line.
 
+Bare names are read by longest match (``LIMIT10`` is one WORD, ``SERVICE:x`` one PNAME_LN), but
+Oxigraph matches keywords without a word boundary (``LIMIT10`` is LIMIT 10 there, ``SERVICE:x``
+is SERVICE and ``:x``, ``PREFIXex:`` a declaration): a check that looks for a keyword must also
+consider WORD and prefixed-name tokens that *start with* it (``guard.py`` does).
+
 Everything is linear in the length of the text (each character is read a bounded number of
 times; the regular expressions have no overlapping alternatives), and text that cannot be
 lexed raises ``LexError``: the checks fail closed.
@@ -85,13 +90,14 @@ _CLAUSE_WORDS = frozenset({"select", "by", "having", "where", "limit", "offset",
 
 
 class LexError(BadRequest):
-    """Text the lexer cannot read; the message names the problem and its line:column."""
+    """Text the lexer cannot read; the message names its line:column (as the engine's messages
+    do: ``error at 1:7``) and the problem."""
 
     def __init__(self, problem: str, text: str, offset: int) -> None:
         line = text.count("\n", 0, offset) + 1
         column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        super().__init__(f"{problem} at line {line}, column {column} (offset {offset})",
-                         link=GRAMMAR, where=f"{line}:{column}")
+        super().__init__(f"error at {line}:{column} (offset {offset}): {problem}", link=GRAMMAR,
+                         where=f"{line}:{column}")
         self.offset = offset
 
 

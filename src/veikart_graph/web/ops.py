@@ -34,7 +34,8 @@ def readyz() -> Response:
     state = get_state()
     body = {"ready": True, "snapshot": state.graph.snapshot_hash,
             "built_at": state.snapshot.manifest.built_at if state.snapshot else None,
-            "store": "embedded" if not state.remote else state.graph.where}
+            "store": "embedded" if not state.remote else state.graph.where,
+            "query_network": state.query_network()}
     try:
         if state.remote:
             state.graph.ping()
