@@ -395,7 +395,8 @@ class RemoteGraph(GraphQueries):
         bindings: Mapping[str, object] | None = None,
         custom_functions: Mapping[ox.NamedNode, object] | None = None,
         timeout: float | None = None,
-    ) -> ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]:
+        max_rows: int | None = None,
+    ) -> ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple] | sorting.SortedSolutions:
         """Evaluate ``text`` on the store; the default graph is the union of the queryable graphs."""
         if custom_functions:
             raise QueryError("custom SPARQL functions run only in the embedded engine")
@@ -404,7 +405,7 @@ class RemoteGraph(GraphQueries):
         def query(source: str) -> ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]:
             return parse_answer(self.send(source, default_graphs, named_graphs, timeout=timeout))
 
-        return sorting.evaluate(text, query, rewrite_errors=(QueryError,))
+        return sorting.evaluate(text, query, max_rows, rewrite_errors=(QueryError,))
 
     def send(self, text: str, default_graphs: Iterable[str] | None = None,
              named_graphs: Iterable[str] | None = None, *, accept: str | None = None,
