@@ -6,10 +6,12 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,3 +61,35 @@ def _wait_ready(base: str, process: subprocess.Popen, timeout: float) -> None:
         except OSError:
             time.sleep(0.2)
     raise RuntimeError("server did not become ready")
+
+
+class _Host(BaseHTTPRequestHandler):
+    """A host a query must not reach: records each request, answers 500 with ``body``."""
+
+    hits: list[str]
+    body: bytes
+
+    def _answer(self) -> None:
+        self.hits.append(self.path)
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(500)
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    do_GET = do_POST = _answer  # noqa: N815 - http.server's API
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def loopback_host(body: bytes) -> Iterator[tuple[str, list[str]]]:
+    """An HTTP host on loopback; yields its ``/sparql`` URL and the list of paths it was asked."""
+    hits: list[str] = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), type("Host", (_Host,), {"hits": hits, "body": body}))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/sparql", hits
+    finally:
+        server.shutdown()

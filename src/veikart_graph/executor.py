@@ -57,7 +57,12 @@ class PoolConfig:
     memory_mb: int = 2048
     queue_wait: float = 2.0
     functions: str = ""  # "module:factory" giving SPARQL custom functions in the child
+    network: bool = False  # may the engine reach the network (only when federation is on)
     extra: dict = field(default_factory=dict)
+
+
+SERVICE_FAILED = "a SERVICE endpoint could not be queried (its answer is not shown here)"
+FEDERATION = "https://www.w3.org/TR/sparql11-federated-query/#serviceFailure"
 
 
 class QueryAborted(VeikartError):
@@ -71,13 +76,16 @@ def _child(conn: Connection, config: PoolConfig) -> None:
     import resource
 
     from .formats import negotiate, offers, result_kind, serialize
+    from .sandbox import isolate_network
     from .store import KnowledgeGraph
+
+    network = "allowed (federation is on)" if config.network else isolate_network()
 
     graph = KnowledgeGraph.from_snapshot(config.dataset_path)
     functions = _load_functions(config)
     limit = config.memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    conn.send(("ready",))
+    conn.send(("ready", network))
     while True:
         try:
             request: QueryRequest = conn.recv()
@@ -87,7 +95,7 @@ def _child(conn: Connection, config: PoolConfig) -> None:
         try:
             result = graph.run(request.text, default_graphs=request.default_graphs or None,
                                named_graphs=request.named_graphs or None,
-                               custom_functions=functions)
+                               custom_functions=functions, max_rows=config.max_rows)
             kind = result_kind(result)
             media = negotiate(request.accept, offers(kind), request.format)
             body = serialize(result, media, config.max_rows)
@@ -97,7 +105,9 @@ def _child(conn: Connection, config: PoolConfig) -> None:
         except MemoryError:
             conn.send(("error", "QueryAborted", "the query needed more memory than allowed",
                        None, None))
-        except (OSError, ValueError, RuntimeError) as exc:
+        except OSError:  # a SERVICE call failed: what the remote said is not passed on
+            conn.send(("error", "QueryError", SERVICE_FAILED, None, FEDERATION))
+        except (ValueError, RuntimeError) as exc:
             conn.send(("error", "QueryError", f"the query failed: {exc}", None, None))
 
 
@@ -115,13 +125,17 @@ class _Slot:
         self.process = CONTEXT.Process(target=_child, args=(child, config), daemon=True)
         self.process.start()
         child.close()
+        self.network = ""
 
     def wait_ready(self, timeout: float) -> bool:
         if self.parent.poll(timeout):
             try:
-                return self.parent.recv() == ("ready",)
+                message = self.parent.recv()
             except EOFError:
                 return False
+            if message[0] == "ready":
+                self.network = message[1]
+                return True
         return False
 
     def kill(self) -> None:
@@ -160,18 +174,26 @@ class QueryPool:
         self._closed = False
         self.timeouts = 0
         self.crashes = 0
+        self.network = ""  # what the query processes' network is: "isolated", "allowed …", "not …"
         starting = [_Slot(config) for _ in range(config.size)]  # start in parallel
         for slot in starting:
             if slot.wait_ready(timeout=300):
+                self._note_network(slot.network)
                 self._idle.put(slot)
             else:
                 log.error("query process failed to start")
                 slot.kill()
 
+    def _note_network(self, network: str) -> None:
+        if network.startswith("not ") and self.network != network:
+            log.warning("query processes keep the network although federation is off: %s", network)
+        self.network = network
+
     def _spawn(self, background: bool = True) -> None:
         def start() -> None:
             slot = _Slot(self.config)
             if slot.wait_ready(timeout=300):
+                self._note_network(slot.network)
                 if self._closed:
                     slot.kill()
                 else:

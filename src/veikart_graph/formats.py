@@ -111,8 +111,8 @@ def negotiate(accept: str | None, choices: tuple[MediaType, ...],
 def result_kind(result: object) -> str:
     if isinstance(result, ox.QueryBoolean):
         return ASK
-    if isinstance(result, ox.QuerySolutions):
-        return SELECT
+    if isinstance(result, ox.QuerySolutions) or hasattr(result, "variables"):
+        return SELECT  # also sorting.SortedSolutions (rows the service sorted), read the same way
     return GRAPH
 
 
@@ -148,14 +148,19 @@ def check_xml_chars(term: object) -> None:
         )
 
 
+def too_large(max_rows: int, what: str) -> ResultTooLarge:
+    """The error of a result with more than ``max_rows`` rows or triples."""
+    return ResultTooLarge(
+        f"the result has more than {max_rows} {what} (the server's limit); "
+        "narrow the query or add LIMIT/OFFSET to page through it"
+    )
+
+
 def _capped(items: Iterable, max_rows: int, what: str) -> list:
     collected = []
     for item in items:
         if len(collected) >= max_rows:
-            raise ResultTooLarge(
-                f"the result has more than {max_rows} {what} (the server's limit); "
-                "narrow the query or add LIMIT/OFFSET to page through it"
-            )
+            raise too_large(max_rows, what)
         collected.append(item)
     return collected
 

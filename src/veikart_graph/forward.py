@@ -11,6 +11,11 @@ Queries that call the search functions ``vk:textScore``/``vk:matches`` (``search
 need the search index, which lives with the app server, not in the store: they run in the
 embedded query processes on the local snapshot (the same release as the store's, checked).
 
+A top-level ``ORDER BY`` is sorted here, as in the embedded engine (``sorting``): the store gets
+the query without it (and without ``LIMIT``/``OFFSET``), so every store answers in the same,
+total order, and an Oxigraph store is not asked to run a sort that mis-orders mixed columns
+(docs/oxigraph-sort-panic.md).
+
 A store may keep computing a query after we gave up on it (Oxigraph 0.5 cannot stop a running
 query): the store needs its own limits, see docs/deploy.md.
 """
@@ -22,7 +27,8 @@ import threading
 import time
 from collections.abc import Callable
 
-from .errors import Overloaded, QueryTimeout
+from . import sorting
+from .errors import Overloaded, QueryError, QueryTimeout
 from .executor import QueryRequest, QueryResponse
 from .formats import negotiate, offers, result_kind, serialize
 from .remote import RemoteGraph, StoreTimeout, parse_answer
@@ -66,8 +72,16 @@ class RemotePool:
 
     def _run(self, request: QueryRequest) -> QueryResponse:
         started = time.perf_counter()
+        result = sorting.evaluate(request.text, lambda text: self._ask_store(text, request), self.max_rows,
+                                  rewrite_errors=(QueryError,))
+        kind = result_kind(result)
+        media = negotiate(request.accept, offers(kind), request.format)
+        body = serialize(result, media, self.max_rows)
+        return QueryResponse(body, media.media_type, kind, time.perf_counter() - started)
+
+    def _ask_store(self, text: str, request: QueryRequest) -> object:
         try:
-            answer = self.graph.send(request.text, request.default_graphs or None,
+            answer = self.graph.send(text, request.default_graphs or None,
                                      request.named_graphs or None, timeout=self.timeout)
         except StoreTimeout:
             self.timeouts += 1
@@ -75,11 +89,7 @@ class RemotePool:
         if answer.headers.get("x-sql-state") in PARTIAL_STATES:
             self.timeouts += 1
             raise self._timeout()
-        result = parse_answer(answer)
-        kind = result_kind(result)
-        media = negotiate(request.accept, offers(kind), request.format)
-        body = serialize(result, media, self.max_rows)
-        return QueryResponse(body, media.media_type, kind, time.perf_counter() - started)
+        return parse_answer(answer)
 
     def _timeout(self) -> QueryTimeout:
         return QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped; "

@@ -18,7 +18,9 @@ from typing import Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
+from . import sorting
 from .errors import QueryError
+from .extension_functions import DEFAULT_BASE, with_unknown_functions
 from .guard import has_dataset_clause
 from .namespaces import QUERYABLE_GRAPHS, VKID, sparql_prologue
 
@@ -99,6 +101,7 @@ class GraphReader(Protocol):
     def run(self, text: str, *, default_graphs: Iterable[str] | None = None,
             named_graphs: Iterable[str] | None = None, bindings: Mapping[str, object] | None = None,
             custom_functions: Mapping[ox.NamedNode, object] | None = None,
+            max_rows: int | None = None,
             ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple]: ...
 
     def select(self, text: str, **bindings: object) -> list[Row]: ...
@@ -172,22 +175,29 @@ class KnowledgeGraph(GraphQueries):
         named_graphs: Iterable[str] | None = None,
         bindings: Mapping[str, object] | None = None,
         custom_functions: Mapping[ox.NamedNode, object] | None = None,
-    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        max_rows: int | None = None,
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | sorting.SortedSolutions:
         """Evaluate ``text``; the default graph is the union of the queryable graphs, unless the
         query names its own dataset (FROM / FROM NAMED) or the caller gives one (the protocol's
-        default-graph-uri / named-graph-uri, which take precedence over FROM)."""
+        default-graph-uri / named-graph-uri, which take precedence over FROM).
+
+        Relative IRIs resolve against ``DEFAULT_BASE`` unless the query has a ``BASE``; calls of
+        functions the engine does not know are expression errors (``extension_functions``); a
+        top-level ``ORDER BY`` is sorted here (``sorting``; ``max_rows`` bounds what it keeps)."""
         default = [ox.NamedNode(g) for g in default_graphs] if default_graphs else DEFAULT_GRAPHS
         named = [ox.NamedNode(g) for g in named_graphs] if named_graphs else None
         if not default_graphs and (self.union_default or (not named_graphs and has_dataset_clause(text))):
             default = None  # the store's default graph (the union), or the query's own FROM
         if bindings:
             text = text + "\n" + values_clause(bindings)
+        tokens = sorting.tokens_of(text)
+        functions = with_unknown_functions(text, custom_functions, tokens or [])
+
+        def query(source: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+            return self.store.query(source, default_graph=default, named_graphs=named,
+                                    custom_functions=functions, base_iri=DEFAULT_BASE)
+
         try:
-            return self.store.query(
-                text,
-                default_graph=default,
-                named_graphs=named,
-                custom_functions=dict(custom_functions) if custom_functions else None,
-            )
+            return sorting.evaluate(text, query, max_rows, tokens=tokens)
         except SyntaxError as exc:
             raise QueryError(str(exc)) from exc

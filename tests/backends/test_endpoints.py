@@ -36,7 +36,7 @@ def test_a_store_setting_that_is_no_http_url_is_refused(url):
 
 
 @pytest.mark.parametrize(("text", "form"), [
-    ("PREFIX a: <http://x/#{> # SELECT\n ask { ?s ?p ?o }", "ASK"),
+    ("PREFIX a: <http://x/#> # SELECT\r ask { ?s ?p ?o }", "ASK"),
     ("BASE <http://x/> PREFIX : <y>\nCONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "CONSTRUCT"),
     ("describe <x>", "DESCRIBE"),
     ("INSERT DATA { <a> <b> <c> }", None),

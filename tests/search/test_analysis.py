@@ -7,7 +7,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from veikart_graph.search.analysis import analyse, fold, key, query_word, term, words
+from veikart_graph.errors import BadRequest
+from veikart_graph.search.analysis import (
+    MAX_FOLDED,
+    MAX_WORD,
+    analyse,
+    fold,
+    key,
+    query_word,
+    query_words,
+    term,
+    words,
+)
 
 
 @pytest.mark.parametrize(("raw", "folded"), [
@@ -75,3 +86,14 @@ def test_every_word_gives_exactly_one_searchable_term(text: str) -> None:
     for t in terms:
         assert t and " " not in t
         assert all(ch.isalnum() or ord(ch) > 127 for ch in t)
+
+
+def test_query_words_are_capped_after_folding() -> None:
+    """Issue 16, finding 2: U+FDFA is one character and folds (NFKC) to 15 letters, so 500 of
+    them are a 7,500-letter word; the caps apply to the folded length, per word and in all."""
+    assert len(fold("\ufdfa")) > 10
+    with pytest.raises(BadRequest, match=f"at most {MAX_WORD} are searched"):
+        query_words("\ufdfa" * 500)
+    with pytest.raises(BadRequest, match=f"more than {MAX_FOLDED} letters"):
+        query_words(" ".join(["\ufdfa" * 4] * 30))
+    assert [w.folded for w in query_words("Helse Sør-Øst")] == ["helse", "sør", "øst"]

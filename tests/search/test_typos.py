@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from veikart_graph.search import typos
 from veikart_graph.search.typos import candidates, deletions, distance, index_deletions, max_edits
 
 VOCABULARY = ["velferdsteknologi", "legemiddellist", "fastleg", "kjernejournal", "helsenett",
@@ -72,3 +73,13 @@ def test_candidates_equal_brute_force(terms: list[str], query: str) -> None:
     edits = max_edits(len(query))
     expected = {t for t in terms if 0 < distance(query, t, edits) <= edits}
     assert {c.term for c in candidates(vocabulary_db(terms), [query], edits)} == expected
+
+
+def test_probes_of_a_long_term_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 16, finding 2: a term longer than MAX_TERM gets one-deletion probes only (the index
+    holds no deeper ones for it), so a 64-letter word makes 65 probes, not about 2,000."""
+    looked_up: list[int] = []
+    monkeypatch.setattr(typos, "_lookup", lambda conn, probes: looked_up.append(len(probes)) or {})
+    word = "abcdefghij" * 6 + "abcd"
+    candidates(vocabulary_db(VOCABULARY), [word], 2)
+    assert looked_up == [len(deletions(word, 1)) + 1]

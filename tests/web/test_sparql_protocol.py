@@ -11,6 +11,8 @@ from urllib.parse import quote
 import pytest
 import rdflib
 
+from tests.rdf_terms import PANIC_SORTED, PANIC_VALUES
+
 GOALS = "PREFIX vk: <https://w3id.org/veikart/def/> SELECT ?g WHERE { ?g a vk:Goal } ORDER BY ?g"
 ASK = "ASK { ?s ?p ?o }"
 CONSTRUCT = ("PREFIX vk: <https://w3id.org/veikart/def/> "
@@ -246,3 +248,13 @@ def test_from_clause_is_honoured(client):
         return int(body["results"]["bindings"][0]["n"]["value"])
 
     assert n(query) == n(inferred) < n(everything)
+
+
+def test_order_by_over_a_mixed_column_answers_in_the_documented_order(client):
+    """SPARQL 1.1 Query §15.1: the column that aborts Oxigraph 0.5.13's sort
+    (docs/oxigraph-sort-panic.md), sorted by the service on every backend."""
+    query = f"SELECT ?o {{ VALUES ?o {{ {PANIC_VALUES} }} }} ORDER BY ?o"
+    response = client.post("/sparql", data=query.encode(), content_type="application/sparql-query")
+    assert response.status_code == 200
+    bindings = json.loads(response.get_data())["results"]["bindings"]
+    assert [b["o"]["value"] for b in bindings] == PANIC_SORTED

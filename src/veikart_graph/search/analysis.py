@@ -27,6 +27,8 @@ from dataclasses import dataclass
 
 import Stemmer
 
+from ..errors import BadRequest
+
 WORD = re.compile(r"[^\W_]+")
 KEEP = frozenset("æøå")
 LETTERS = {"ä": "æ", "ö": "ø"}
@@ -34,6 +36,12 @@ DIGRAPHS = (("aa", "å"), ("ae", "æ"), ("oe", "ø"))
 # Snowball Norwegian step 3, longest first; undone by ``stem_nb``.
 PLACEHOLDER = "\u00b7"  # the term of a word that folds to nothing: a token no query can type
 DERIVATIONAL = ("hetslov", "eleg", "elig", "elov", "slov", "leg", "eig", "lig", "els", "lov", "ig")
+
+# Caps on a query after folding: NFKC turns one character into up to 18 (U+FDFA), so the 500
+# characters of ``q`` can fold to a 9,000-letter word, and typo correction on it grew without
+# bound (issue 16, finding 2). No vocabulary word is near these lengths.
+MAX_WORD = 64  # letters of one query word after folding
+MAX_FOLDED = 1000  # letters of all query words after folding
 
 _local = threading.local()  # PyStemmer objects are not thread-safe: one per thread
 
@@ -111,6 +119,9 @@ class QueryWord:
 
 def query_word(surface: str) -> QueryWord:
     folded = fold(surface)
+    if len(folded) > MAX_WORD:
+        raise BadRequest(f"the word {surface[:20]!r}… is {len(folded)} letters long once folded "
+                         f"(Unicode NFKC); at most {MAX_WORD} are searched", where="q")
     if any(ch.isdigit() for ch in folded):
         return QueryWord(surface, folded, (folded,))
     variants = dict.fromkeys((stem_nb(folded), stem_en(folded)))
@@ -118,7 +129,15 @@ def query_word(surface: str) -> QueryWord:
 
 
 def query_words(text: str) -> list[QueryWord]:
-    return [query_word(m.group()) for m in words(unicodedata.normalize("NFC", text))]
+    """The words of a query; ``BadRequest`` when one word or all of them fold too long."""
+    found, letters = [], 0
+    for match in words(unicodedata.normalize("NFC", text)):
+        found.append(query_word(match.group()))
+        letters += len(found[-1].folded)
+        if letters > MAX_FOLDED:
+            raise BadRequest(f"the query is more than {MAX_FOLDED} letters long once folded "
+                             "(Unicode NFKC)", where="q")
+    return found
 
 
 def key(text: str, lang: str = "nb") -> str:

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..errors import BadRequest
 from ..namespaces import VK
 from . import analysis
 from .index import ensure_index
@@ -79,7 +80,10 @@ def sparql_functions(snapshot_dir: str | Path) -> dict[ox.NamedNode, Callable[..
         text = _text(query)
         if not isinstance(literal, ox.Literal) or text is None:
             return None
-        found = text_matches(literal.value, literal.language or "nb", text)
+        try:
+            found = text_matches(literal.value, literal.language or "nb", text)
+        except BadRequest:  # words too long once folded (analysis.MAX_WORD): no match possible
+            return None
         return ox.Literal("true" if found else "false", datatype=ox.NamedNode(XSD + "boolean"))
 
     return {TEXT_SCORE: text_score, MATCHES: matches}

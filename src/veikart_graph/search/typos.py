@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 MAX_TERM = 24  # longer terms get one-deletion entries only (a 2-deletion set grows with n²)
+MAX_PROBES = 4096  # deletions looked up for one query, at most (a 24-letter term gives 300)
 
 
 def max_edits(length: int, suggest: bool = False) -> int:
@@ -80,7 +81,11 @@ def candidates(conn: sqlite3.Connection, terms: Iterable[str], edits: int) -> li
         return []
     probes: set[str] = set(terms)
     for term in terms:
-        probes |= deletions(term, edits)
+        # the index holds two-deletion entries only up to MAX_TERM letters: deeper probes of a
+        # longer term could find nothing, and their number grows with the square of its length
+        probes |= deletions(term, edits if len(term) <= MAX_TERM else 1)
+        if len(probes) > MAX_PROBES:
+            break
     found = _lookup(conn, sorted(probes))
     best: dict[str, Candidate] = {}
     for term_found, (word, freq) in found.items():

@@ -39,7 +39,8 @@ def readyz() -> Response:
     state = get_state()
     body = {"ready": True, "snapshot": state.graph.snapshot_hash,
             "built_at": state.snapshot.manifest.built_at if state.snapshot else None,
-            "store": "embedded" if not state.remote else state.graph.where}
+            "store": "embedded" if not state.remote else state.graph.where,
+            "query_network": state.query_network()}
     rejected = read_rejection(state.settings.snapshot_root)
     if rejected is not None:
         body["rejected"] = rejected

@@ -70,7 +70,13 @@ class State:
             dataset_path=self.snapshot.dataset_path, size=s.query_slots,
             timeout=s.query_timeout, max_rows=s.max_rows, memory_mb=s.query_memory_mb,
             queue_wait=s.queue_wait, functions=s.extra.get("sparql_functions", SEARCH_FUNCTIONS),
+            network=bool(s.service_endpoints),
         ))
+
+    def query_network(self) -> str | None:
+        """What the local query processes' network is (``sandbox``), once they have started."""
+        pool = self._local or (self._pool if isinstance(self._pool, QueryPool) else None)
+        return pool.network if pool is not None else None
 
     def close(self) -> None:
         for pool in (self._pool, self._local):
