@@ -17,7 +17,7 @@ from veikart_graph.snapshot import Snapshot
 from veikart_graph.store import KnowledgeGraph
 
 ROOT = Path(__file__).resolve().parents[1]
-FACTS = ROOT.parent / "shared" / "reference" / "veikart-facts.yaml"
+FACTS = ROOT / "tests" / "reference" / "veikart-facts.yaml"  # see tests/reference/README.md
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,5 @@
 """Competency questions a researcher would ask, answered by SPARQL on the real graph and
-checked against the facts file (../shared/reference/veikart-facts.yaml)."""
+checked against the reference compiled from public pages (tests/reference/veikart-facts.yaml)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from veikart_graph.store import KnowledgeGraph
 
 @pytest.fixture(scope="module")
 def facts() -> dict:
-    assert FACTS.is_file(), f"facts file missing: {FACTS}"
+    assert FACTS.is_file(), f"reference missing: {FACTS}"
     return yaml.safe_load(FACTS.read_text(encoding="utf-8"))
 
 

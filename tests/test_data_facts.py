@@ -1,7 +1,7 @@
-"""The Turtle in data/ against the facts file (shared/reference/veikart-facts.yaml).
+"""The Turtle in data/ against the reference compiled from public pages (tests/reference/).
 
 Titles, names, organisation numbers, portfolio key data and measured values must be exactly as
-in the facts file; every entity has a source, one Norwegian label and no blank nodes.
+in the reference; every entity has a source, one Norwegian label and no blank nodes.
 """
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ from veikart_graph.namespaces import BRREG, SCHEMA, SDMX_MEASURE, VCARD, VK, VKI
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-FACTS_PATH = Path(__file__).resolve().parents[2] / "shared/reference/veikart-facts.yaml"
-
+FACTS_PATH = ROOT / "tests" / "reference" / "veikart-facts.yaml"
 
 
 # Nodes that are statements about an entity, not entities: no label or identifier required.
@@ -31,8 +30,7 @@ TTL_FILES = sorted(DATA.glob("*.ttl"))
 @pytest.fixture(scope="module")
 def facts() -> dict:
     if not FACTS_PATH.is_file():
-        pytest.fail(f"facts file not found at {FACTS_PATH}: the data tests need "
-                    "shared/reference/veikart-facts.yaml beside the repository", pytrace=False)
+        pytest.fail(f"reference not found at {FACTS_PATH} (see tests/reference/README.md)", pytrace=False)
     with FACTS_PATH.open(encoding="utf-8") as f:
         return yaml.safe_load(f)
 
@@ -130,7 +128,7 @@ def test_every_source_url_of_the_facts_file_is_cited(g: Graph, facts: dict):
     urls = set(re.findall(r"https?://[^\s\"'\],]+", text))
     cited = {str(o) for o in g.objects() if isinstance(o, URIRef)}
     missing = sorted(u for u in urls if u not in cited)
-    assert not missing, f"facts-file URLs not cited in data/: {missing}"
+    assert not missing, f"reference URLs not cited in data/: {missing}"
 
 
 # --- strategy, goals, sub-goals -----------------------------------------------------------------

@@ -33,7 +33,7 @@ INVALID_FIXTURES = sorted(
     p for p in INVALID.glob("*.ttl") if not p.name.endswith(".remove.ttl")
 )
 
-# Organisation numbers from ../shared/reference/veikart-facts.yaml (`organisations`), all valid.
+# Organisation numbers from tests/reference/veikart-facts.yaml (`organisations`), all valid.
 FACTS_ORG_NUMBERS = (
     "915933149", "983544622", "994598759", "983744516", "971032146", "983887406",
     "991324968", "983658725", "983658776", "883658752",
@@ -271,7 +271,7 @@ def _organisations(numbers: list[str]) -> Graph:
 
 
 def test_org_number_check_accepts_the_real_numbers() -> None:
-    """All organisation numbers in the facts file pass the mod-11 SHACL-SPARQL constraint.
+    """All organisation numbers in tests/reference/veikart-facts.yaml pass the mod-11 SHACL-SPARQL constraint.
 
     https://www.w3.org/TR/shacl/#sparql-constraints
     """
@@ -325,7 +325,7 @@ def test_every_vocabulary_term_has_labels_and_definitions() -> None:
 def test_vocabulary_has_no_forbidden_axioms() -> None:
     """No rdfs:domain/range, functional properties or owl:sameAs; only one transitive property.
 
-    ../shared/reference/ontology-vocab.md section 5.3 (what blows up under OWL-RL).
+    the axioms ontology/veikart.ttl deliberately leaves out (what blows up under OWL-RL).
     """
     g = ontology_graph()
     vk_subjects = {s for s in g.subjects() if str(s).startswith(str(VK))}

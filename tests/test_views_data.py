@@ -1,7 +1,7 @@
 """The data behind the roadmap views (``veikart_graph.views_data``), on the real graph and on a
 small sample (tests/roadmap_sample.py) for what the real data does not have yet.
 
-Facts are from ../shared/reference/veikart-facts.yaml; the data model is docs/model.md.
+Facts are from tests/reference/veikart-facts.yaml; the data model is docs/model.md.
 """
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ def test_helsedirektoratet_owns_welfare_technology_activity_and_portfolio_measur
 
 
 def test_hod_ownership_of_e_multidose_is_marked_uncertain(graph):
-    """The facts file marks this owner uncertain; the view must say so."""
+    """The reference marks this owner uncertain; the view must say so."""
     page = vd.owner_page(graph, vd.iri_of("organisasjon", "helse-og-omsorgsdepartementet"), "nb")
     multidose = next(i for i in page.activities if i.ref.key == "e-multidose")
     assert [o.uncertain for o in multidose.owners] == [True]
