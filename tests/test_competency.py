@@ -61,7 +61,7 @@ def test_q5_organisations_with_organisation_numbers(graph: KnowledgeGraph, facts
 
 
 def test_q6_enhetsregisteret_links_match_the_numbers(graph: KnowledgeGraph):
-    rows = graph.select('SELECT ?nr ?link { ?o vk:organisationNumber ?nr ; schema:sameAs ?link '
+    rows = graph.select('SELECT ?nr ?link { ?o vk:organisationNumber ?nr ; rdfs:seeAlso ?link '
                         'FILTER(STRSTARTS(STR(?link), "https://data.brreg.no/")) }')
     assert rows
     for row in rows:

@@ -15,7 +15,7 @@ import yaml
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, QB, RDF, RDFS, SKOS, XSD
 
-from veikart_graph.namespaces import BRREG, SCHEMA, SDMX_MEASURE, VCARD, VK, VKID
+from veikart_graph.namespaces import BRREG, SDMX_MEASURE, VCARD, VK, VKID
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -225,11 +225,11 @@ def test_organisations(g: Graph, facts: dict):
         assert str(one(g, node, FOAF.name)) == org["name"]
         numbers = [str(o) for o in g.objects(node, VK.organisationNumber)]
         if org["org_number"] is None:
-            assert numbers == [] and not list(g.objects(node, SCHEMA.sameAs))
+            assert numbers == [] and not list(g.objects(node, RDFS.seeAlso))
             continue
         assert numbers == [org["org_number"]]
         assert mod11_ok(org["org_number"]), org["name"]
-        assert one(g, node, SCHEMA.sameAs) == URIRef(BRREG + org["org_number"])
+        assert one(g, node, RDFS.seeAlso) == URIRef(BRREG + org["org_number"])
         assert str(one(g, node, VK.orgNumberSourceQuality)) == org["org_number_source_quality"]
         assert is_true(g, node, VK.uncertain) == bool(org.get("uncertain"))
 
@@ -319,7 +319,7 @@ def test_measurement_values(g: Graph, facts: dict):
             else:
                 year, breakdown = status_year.group(1), slug(key)
             if "nærmere" in str(m.get("values_note", "")) and year in m["values_note"]:
-                qualifier = "ca."
+                qualifier = "nærmere"  # the source's own word, not "ca." (issue 12, item 5)
             expected.add((year, breakdown, number, qualifier))
         assert observations(g, node, "malt") == expected, m["name"]
 

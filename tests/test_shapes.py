@@ -20,7 +20,7 @@ import pytest
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import OWL, SKOS
 
-from veikart_graph.namespaces import PREFIXES, SCHEMA, SH, VK, VKID
+from veikart_graph.namespaces import PREFIXES, SH, VK, VKID
 from veikart_graph.validation import ValidationReport, validate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -265,7 +265,8 @@ def _organisations(numbers: list[str]) -> Graph:
         data.add((org, URIRef("http://xmlns.com/foaf/0.1/name"), Literal(f"Test {number}")))
         data.add((org, URIRef("http://purl.org/dc/terms/source"), URIRef("https://www.brreg.no/")))
         data.add((org, VK.organisationNumber, Literal(number)))
-        data.add((org, SCHEMA.sameAs,
+        data.add((org, VK.organisationNumberNote, Literal("Test number.", lang="en")))
+        data.add((org, RDFS.seeAlso,
                   URIRef(f"https://data.brreg.no/enhetsregisteret/api/enheter/{number}")))
     return data
 

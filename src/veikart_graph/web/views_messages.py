@@ -208,6 +208,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "vk_qualifier_gt": {"nb": "mer enn", "en": "more than"},
     "vk_qualifier_ge": {"nb": "minst", "en": "at least"},
     "vk_qualifier_ca": {"nb": "omtrent", "en": "about"},
+    "vk_qualifier_nearly": {"nb": "nærmere", "en": "nearly"},
     "vk_series_measured": {"nb": "Målt verdi", "en": "Measured value"},
     "vk_series_baseline": {"nb": "Utgangsverdi", "en": "Baseline"},
     "vk_series_target": {"nb": "Målverdi", "en": "Target"},
