@@ -33,14 +33,6 @@ ENGLISH_WORDS = {"the", "of", "and", "to", "in", "is", "was", "a", "an", "for", 
 
 
 @pytest.fixture(scope="module")
-def g() -> Graph:
-    graph = Graph()
-    for path in sorted((ROOT / "data").glob("*.ttl")):
-        graph.parse(path, format="turtle")
-    return graph
-
-
-@pytest.fixture(scope="module")
 def reference() -> dict:
     return yaml.safe_load(REFERENCE.read_text(encoding="utf-8"))
 

@@ -90,9 +90,10 @@ def test_goal_1_groups_activities_by_phase_and_says_when_it_is_not_stated(graph)
 
 
 def test_goal_description_keeps_its_language(graph):
-    """Descriptions are English paraphrases (model.md): the page must know they are @en."""
-    page = vd.goal_page(graph, vd.iri_of("mal", "1"), "nb")
-    assert page.details.descriptions and all(d.lang == "en" for d in page.details.descriptions)
+    """The goal statement is the strategy's own Norwegian text (2024 revision): the page must know it is
+    @nb, also when the page is in English."""
+    page = vd.goal_page(graph, vd.iri_of("mal", "1"), "en")
+    assert page.details.descriptions and all(d.lang == "nb" for d in page.details.descriptions)
     assert page.details.sources
 
 
