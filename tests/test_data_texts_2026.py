@@ -205,3 +205,14 @@ def test_the_two_trial_dates_of_the_health_card_are_both_kept(g: Graph, ref: dic
     assert (june, VK.when, Literal("2025-06", datatype=XSD.gYearMonth)) in g
     assert nb(g, may, DCTERMS.description) == [ref["dhg_trial_may_2025"]]
     assert cites_roadmap(g, may, roadmap_source)
+
+
+def test_benefit_candidates_of_1b_carry_the_documents_norwegian_items(g: Graph, ref: dict, roadmap_source):
+    """The older candidates paraphrase the first four items of the list the document gives in full."""
+    items = ref["benefit_candidates_1b"]["items"]
+    assert len(items) == 5 and items[3].startswith("Det er økt kv")  # the item the older copy cut off
+    for i, item in enumerate(items[:4], 1):
+        node = VKID[f"nyttemal/1b-{i}"]
+        assert nb(g, node, DCTERMS.description) == [item]
+        assert (node, VK.uncertain, Literal(True)) in g, "still a candidate: not called a nyttemålsetning"
+        assert cites_roadmap(g, node, roadmap_source)
