@@ -216,3 +216,12 @@ def test_benefit_candidates_of_1b_carry_the_documents_norwegian_items(g: Graph, 
         assert nb(g, node, DCTERMS.description) == [item]
         assert (node, VK.uncertain, Literal(True)) in g, "still a candidate: not called a nyttemålsetning"
         assert cites_roadmap(g, node, roadmap_source)
+
+
+def test_the_e_multidose_activity_shows_the_2026_responsibility_beside_its_uncertain_owner(g: Graph, ref: dict,
+                                                                                         roadmap_source):
+    activity = VKID["aktivitet/e-multidose"]
+    quote = next(lead["quote"] for lead in ref["leads"] if lead["subject"] == "leveranse/56876000019903306")
+    assert any(f"«{quote}»" in note for note in nb(g, activity, SKOS.note))
+    assert (activity, VK.uncertain, Literal(True)) in g
+    assert cites_roadmap(g, activity, roadmap_source)
