@@ -159,8 +159,10 @@ class Generator:
         self.organisations.append(key)
         return (Block(iri(key)).add("a", "vk:Organisation").add("dct:identifier", text(identifier))
                 .add("skos:prefLabel", text(name, "nb")).add("foaf:name", text(name, "nb"))
-                .add("vk:organisationNumber", text(number)).add("schema:sameAs", f"<{BRREG}{number}>")
-                .add("vk:orgNumberSourceQuality", text("secondary")).add("dct:source", source(key)))
+                .add("vk:organisationNumber", text(number)).add("rdfs:seeAlso", f"<{BRREG}{number}>")
+                .add("vk:orgNumberSourceQuality", text("secondary"))
+                .add("vk:organisationNumberNote", text("Made-up number of the benchmark data.", "en"))
+                .add("dct:source", source(key)))
 
     def owner(self) -> str:
         """Owners are skewed (a few own many items), as in the real portfolio."""

@@ -3,7 +3,7 @@
 -- REQUESTS_FILE: one request per line, "METHOD<TAB>PATH<TAB>ACCEPT".
 -- Each wrk thread (one connection each) writes "<ms> <status> <index>" lines to OUT_PREFIX.<thread>.
 -- Raw timings, not wrk's histogram: wrk adds synthetic "coordinated omission" samples for slow
--- requests, which made percentiles of slow servers meaningless (../shared/reference/perf-baseline.md).
+-- requests, which made percentiles of slow servers meaningless.
 local ffi = require("ffi")
 ffi.cdef[[
 typedef struct { long tv_sec; long tv_nsec; } bench_timespec;

@@ -49,7 +49,8 @@ ERRORS = {
 """,
     "organisations.ttl": """
 <organisasjon/bench-err> a vk:Organisation ; skos:prefLabel "Feil AS"@nb ; foaf:name "Feil AS"@nb ;
-    vk:organisationNumber "123456789" ; schema:sameAs <https://data.brreg.no/enhetsregisteret/api/enheter/123456789> ;
+    vk:organisationNumber "123456789" ; rdfs:seeAlso <https://data.brreg.no/enhetsregisteret/api/enheter/123456789> ;
+    vk:organisationNumberNote "Made-up number."@en ;
     dct:source <https://example.org/e> .
 """,
 }

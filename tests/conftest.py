@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from rdflib import Graph
 
 from veikart_graph.build import build
 from veikart_graph.settings import Settings
@@ -17,7 +18,16 @@ from veikart_graph.snapshot import Snapshot
 from veikart_graph.store import KnowledgeGraph
 
 ROOT = Path(__file__).resolve().parents[1]
-FACTS = ROOT.parent / "shared" / "reference" / "veikart-facts.yaml"
+FACTS = ROOT / "tests" / "reference" / "veikart-facts.yaml"  # see tests/reference/README.md
+
+
+@pytest.fixture(scope="session")
+def g() -> Graph:
+    """The Turtle in data/, parsed with rdflib as written (no build, no inference)."""
+    graph = Graph()
+    for path in sorted((ROOT / "data").glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
 
 
 @pytest.fixture(scope="session")

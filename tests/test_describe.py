@@ -1,6 +1,6 @@
 """``describe``: an entity as page data; ``entity_graph``: its RDF document (docs/model.md).
 
-Expected titles and numbers come from the facts file, so a page can never drift from it.
+Expected titles and numbers come from the reference in tests/reference/, so a page can never drift from it.
 """
 
 from __future__ import annotations

@@ -54,7 +54,7 @@ LABEL_PROPERTIES = (str(SKOS.prefLabel), str(RDFS.label), str(DCTERMS.title), st
 TYPE, SOURCE = str(RDF.type), str(DCTERMS.source)
 UNCERTAIN, UNCERTAINTY_NOTE = str(VK.uncertain), str(VK.uncertaintyNote)
 IDENTIFYING = (str(SKOS.notation), str(DCTERMS.identifier), str(VK.organisationNumber))
-LINKING = (str(SCHEMA.sameAs), str(FOAF.homepage), str(FOAF.page))
+LINKING = (str(SCHEMA.sameAs), str(RDFS.seeAlso), str(FOAF.homepage), str(FOAF.page))
 SHOWN_ELSEWHERE = {TYPE, SOURCE, UNCERTAIN, UNCERTAINTY_NOTE, *IDENTIFYING, *LINKING}
 PROPERTY_ORDER = [str(p) for p in (
     SKOS.prefLabel, SKOS.altLabel, RDFS.label, DCTERMS.title, FOAF.name, SKOS.definition,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from rdflib import RDF, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF
 
 from .namespaces import (
@@ -128,7 +128,7 @@ def _dataset(g: Graph, issued: date) -> None:
     g.add((DATASET, FOAF.page, URIRef(BASE + "dataset")))
     g.add((DATASET, DCTERMS.accessRights,
            URIRef("http://publications.europa.eu/resource/authority/access-right/PUBLIC")))
-    g.add((PUBLISHER, SCHEMA.sameAs, PUBLISHER_BRREG))
+    g.add((PUBLISHER, RDFS.seeAlso, PUBLISHER_BRREG))  # the number is not looked up (docs/model.md)
 
 
 def _distributions(g: Graph) -> None:
@@ -199,14 +199,15 @@ def _graph_subset(g: Graph, graph_iri: URIRef) -> None:
 
 
 def _linksets(g: Graph, data: Graph) -> None:
-    targets = {"brreg": BRREG, "wikidata": WIKIDATA}
-    for name, prefix in targets.items():
-        links = [o for o in data.objects(None, SCHEMA.sameAs) if str(o).startswith(prefix)]
+    # Register records are rdfs:seeAlso (numbers not looked up there); Wikidata items are schema:sameAs.
+    targets = {"brreg": (BRREG, RDFS.seeAlso), "wikidata": (WIKIDATA, SCHEMA.sameAs)}
+    for name, (prefix, predicate) in targets.items():
+        links = [o for o in data.objects(None, predicate) if str(o).startswith(prefix)]
         linkset = VKID[f"datasett/lenkesett/{name}"]
         g.add((linkset, RDF.type, VOID.Linkset))
         g.add((linkset, VOID.subjectsTarget, DATASET))
         g.add((linkset, VOID.objectsTarget, URIRef(prefix)))
-        g.add((linkset, VOID.linkPredicate, SCHEMA.sameAs))
+        g.add((linkset, VOID.linkPredicate, predicate))
         g.add((linkset, VOID.triples, Literal(len(links))))
         g.add((DATASET, VOID.subset, linkset))
 

@@ -1,7 +1,7 @@
 """The query engine seam: a read-only pyoxigraph store loaded once from a snapshot.
 
 pyoxigraph (Rust) answers this data's query mix 40-7000x faster than rdflib's pure-Python
-evaluator (``../shared/reference/perf-baseline.md``, and ``bench/``), so every query runs here.
+evaluator (measured in ``bench/``), so every query runs here.
 Values are bound with a trailing ``VALUES`` clause built from pyoxigraph terms: the term
 constructors validate IRIs and escape literals, so user text cannot break out of the term
 (pyoxigraph's ``substitutions`` only binds projected variables, so it cannot serve here).

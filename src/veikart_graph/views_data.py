@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from .charts import year_axis
 from .indicator_data import IndicatorPage, IndicatorSummary, Observation, indicator_page, indicators
-from .namespaces import VK, VKID
+from .namespaces import BRREG, VK, VKID
 from .roadmap_items import (
     Item,
     Milestone,
@@ -28,6 +28,7 @@ from .roadmap_items import (
 )
 from .store import KnowledgeGraph
 from .view_values import (
+    RDFS,
     SCHEMA,
     Details,
     Ref,
@@ -197,7 +198,7 @@ def subgoal_page(graph: KnowledgeGraph, subgoal: str, lang: str) -> SubGoalPage:
     return SubGoalPage(
         details=details(graph, subgoal, lang),
         goal=catalog(graph).ref(goal_rows[0]["g"].value, lang) if goal_rows else None,
-        benefits=sorted(benefits, key=lambda b: (b.ref.notation or "", b.ref.label.value)),
+        benefits=sorted(benefits, key=lambda b: (b.ref.notation or "", b.ref.iri)),  # keys keep source order
         indicators=indicators_of(graph, subgoal, lang),
         phase_groups=group_by_phase(items),
     )
@@ -275,7 +276,8 @@ def owner_page(graph: KnowledgeGraph, org: str, lang: str) -> OwnerPage:
     return OwnerPage(
         details=details(graph, org, lang),
         organisation_number=number[0].value if number else None,
-        register_links=sorted(o.value for o in props.get(SCHEMA + "sameAs", [])),
+        register_links=sorted(o.value for o in props.get(SCHEMA + "sameAs", []) + props.get(RDFS + "seeAlso", [])
+                              if o.value.startswith(BRREG)),
         merged_into=cat.ref(merged[0].value, lang) if merged else None,
         activities=[i for i in items if i.kind == "activity"],
         measures=[i for i in items if i.kind == "measure"],

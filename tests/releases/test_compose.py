@@ -1,6 +1,6 @@
 """Releases composed from ``releases/`` (docs/releases.md): order, content, checks, snapshot graphs.
 
-The two real releases are the ehelse.no roadmap and the helsedirektoratet.no one (facts file:
+The two real releases are the ehelse.no roadmap and the helsedirektoratet.no one (tests/reference/veikart-facts.yaml:
 ``roadmap.site_versions``; the two states of ``activities[*].status_and_dates``).
 """
 

@@ -1,7 +1,7 @@
 """Roadmap releases on the web (``web/changes.py``): the change list as HTML, JSON and Atom,
 entities as they were in a release, and 410 Gone for retired entities.
 
-Expected changes come from the facts file's two states of ``status_and_dates`` (see
+Expected changes come from the reference's two states of ``status_and_dates`` (see
 tests/releases/test_diff.py). Atom checks: RFC 4287 (tests/web/atom.py). 410: RFC 9110 §15.5.11;
 version links: RFC 5829.
 """

@@ -1,6 +1,6 @@
 """Entity pages (``/page/<path>``): what a reader sees, in bokmål and English.
 
-Expected titles and numbers come from the facts file. HTML requirements: WCAG 2.2 SC 3.1.2
+Expected titles and numbers come from tests/reference/veikart-facts.yaml. HTML requirements: WCAG 2.2 SC 3.1.2
 (language of parts), the CSP without inline styles or scripts (``web/headers.py``), schema.org
 JSON-LD in ``<script type="application/ld+json">``.
 """

@@ -208,7 +208,9 @@ def test_browser_without_query_gets_the_query_page(client):
 
 def test_row_cap_is_an_explicit_error(app, client):
     settings = app.extensions["veikart"].settings
-    query = f"SELECT * WHERE {{ ?s ?p ?o . ?x ?y ?z }} LIMIT {settings.max_rows + 5}"
+    # IRIs only: with the data's long texts, SELECT * made a remote store spend the whole timeout on
+    # shipping literals before the cap could trip.
+    query = f"SELECT ?s ?x WHERE {{ ?s ?p ?o . ?x ?y ?z }} LIMIT {settings.max_rows + 5}"
     response = client.get(f"/sparql?query={quote(query)}")
     assert response.status_code == 422
     assert b"more than" in response.get_data()

@@ -151,9 +151,19 @@ def test_goal_1_page_lists_sub_goals_1a_1b_1e_with_exact_titles(client):
 
 def test_english_paraphrase_on_a_bokmal_page_is_marked_english(client):
     """WCAG 2.1 SC 3.1.2 (language of parts)."""
-    page = get_page(client, "/veikart/mal/1")
+    page = get_page(client, "/veikart/eier/norsk-helsenett")
     english = [text for lang, text in page.langs if lang == "en"]
-    assert any(text.startswith("Digital services should make it easy") for text in english)
+    assert any(text.startswith("Norsk helsenett AS was set up by the four regional health authorities")
+               for text in english)
+
+
+def test_norwegian_source_text_on_an_english_page_is_not_called_a_paraphrase(client):
+    """The goal statement is the strategy's own text (2024 revision), marked nb, never 'paraphrased'."""
+    page = get_page(client, "/veikart/mal/1?lang=en")
+    assert "the source's own Norwegian text" in page.text.replace("&#39;", "'")
+    assert "paraphrases the source in English" not in page.text
+    norwegian = [text for lang, text in page.langs if lang == "nb"]
+    assert any(text.startswith("Digitale helse- og omsorgstjenester skal tilrettelegge") for text in norwegian)
 
 
 def test_bokmal_names_on_an_english_page_are_marked_bokmal(client):

@@ -1,7 +1,7 @@
 """What changed between two releases, computed in Python from the two graphs.
 
 Not in SPARQL: diffs written as ``MINUS`` queries are known to run triple stores out of memory
-on large graphs (skos-history issue #17, ``../shared/reference/anchors-features.md`` §7.1); two
+on large graphs (skos-history issue #17); two
 sets of triples subtract in linear time. Blank nodes are canonicalised first (rdflib's
 ``to_canonical_graph``, labels from a hash of each node's surroundings), so the same blank-node
 structure in both graphs compares equal whatever its labels were in the files.

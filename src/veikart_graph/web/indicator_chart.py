@@ -16,7 +16,7 @@ from .i18n import t
 PERCENT = "http://qudt.org/vocab/unit/PERCENT"
 MARKER_SERIES = {"utgangsverdi": "baseline", "malverdi": "target"}
 MAX_LINES = 3
-QUALIFIER_SIGNS = {">=": "≥", "<=": "≤"}
+QUALIFIER_SIGNS = {">=": "≥", "<=": "≤", "nærmere": "≲"}
 
 
 def qualifier_sign(qualifier: str | None) -> str:

@@ -67,6 +67,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "vk_no_sources": {"nb": "Ingen kilde oppgitt.", "en": "No source given."},
     "vk_all_statements": {"nb": "Alle opplysninger om dette i datasettet",
                           "en": "All statements about this in the dataset"},
+    "vk_source_text_note": {
+        "nb": "Beskrivelsen er kildens egen norske tekst.",
+        "en": "The description is the source's own Norwegian text; it is not translated."},
     "vk_paraphrase_note": {
         "nb": "Beskrivelsen er en engelsk gjengivelse av kilden; norsk tekst er ikke oversatt på gjetning.",
         "en": "The description paraphrases the source in English."},
@@ -208,6 +211,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "vk_qualifier_gt": {"nb": "mer enn", "en": "more than"},
     "vk_qualifier_ge": {"nb": "minst", "en": "at least"},
     "vk_qualifier_ca": {"nb": "omtrent", "en": "about"},
+    "vk_qualifier_nearly": {"nb": "nærmere", "en": "nearly"},
     "vk_series_measured": {"nb": "Målt verdi", "en": "Measured value"},
     "vk_series_baseline": {"nb": "Utgangsverdi", "en": "Baseline"},
     "vk_series_target": {"nb": "Målverdi", "en": "Target"},
