@@ -13,6 +13,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -146,8 +147,9 @@ def test_text_score_stays_under_the_same_caps(server):
 
 
 def test_guard_time_on_64_kb_worst_cases_is_linear_and_healthz_keeps_answering(server):
-    """``"\\`` repeated took the update regex 35 s on 64 KB and froze every request; now each
-    worst case costs a bounded multiple of the same size of plain tokens, in the same run."""
+    """``"\\`` repeated took the update regex 35 s on 64 KB, and two such bodies at once froze
+    every request; now each worst case, two at a time, costs a bounded multiple of the same size
+    of plain tokens measured in the same run, and /healthz keeps answering."""
     base, _ = server
     plain = ("SELECT * { " + "?s " * KB64)[:KB64 - 2] + " }"
     baseline = min(sparql(base, plain)[2] for _ in range(3))
@@ -169,13 +171,15 @@ def test_guard_time_on_64_kb_worst_cases_is_linear_and_healthz_keeps_answering(s
     thread.start()
     try:
         for name, (text, expected) in cases.items():
-            status, body, seconds = sparql(base, text)
-            assert status == expected, (name, body[:200])
-            assert seconds < 10 * baseline + 0.5, (name, seconds, baseline)
+            with ThreadPoolExecutor(2) as senders:  # two at once, as in the issue
+                answers = list(senders.map(sparql, [base, base], [text, text]))
+            for status, body, seconds in answers:
+                assert status == expected, (name, body[:200])
+                assert seconds < 20 * baseline + 0.5, (name, seconds, baseline)
     finally:
         stop.set()
         thread.join()
-    assert max(health) < 10 * baseline + 0.5, (max(health), baseline)
+    assert max(health) < 20 * baseline + 0.5, (max(health), baseline)
 
 
 # ------------------------------------------------------------------ finding 4: nesting
