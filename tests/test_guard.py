@@ -17,6 +17,14 @@ def test_deep_nesting_is_refused_before_evaluation():
         check_query(deep, max_bytes=10**6, allowlist=())
 
 
+def test_long_chains_at_one_level_are_refused():
+    """1+1+… and long object lists crashed Oxigraph from about 8,000-10,000 items."""
+    with pytest.raises(QueryError, match="joins 9999 items"):
+        check_query("SELECT (" + "+".join(["1"] * 10000) + " AS ?x) {}", max_bytes=10**6, allowlist=())
+    check_query("SELECT * { ?s ?p ?o FILTER(?o IN (" + ",".join(["1"] * 3000) + ")) }",
+                max_bytes=10**6, allowlist=())
+
+
 def test_braces_in_strings_iris_and_comments_do_not_count():
     text = 'SELECT * { ?s ?p "{{{{" . # {{{{\n ?s ?p <http://x/a> }'
     assert nesting_depth(text) == 1

@@ -105,10 +105,22 @@ def _child(conn: Connection, config: PoolConfig) -> None:
         except MemoryError:
             conn.send(("error", "QueryAborted", "the query needed more memory than allowed",
                        None, None))
-        except OSError:  # a SERVICE call failed: what the remote said is not passed on
-            conn.send(("error", "QueryError", SERVICE_FAILED, None, FEDERATION))
+        except OSError as exc:  # a SERVICE call failed: what the remote said is not passed on
+            if _calls_service(request.text):
+                conn.send(("error", "QueryError", SERVICE_FAILED, None, FEDERATION))
+            else:
+                conn.send(("error", "QueryError", f"the query failed: {exc}", None, None))
         except (ValueError, RuntimeError) as exc:
             conn.send(("error", "QueryError", f"the query failed: {exc}", None, None))
+
+
+def _calls_service(text: str) -> bool:
+    from .guard import service_endpoints
+
+    try:
+        return bool(service_endpoints(text))
+    except VeikartError:
+        return True  # cannot tell: say nothing of what failed
 
 
 def _load_functions(config: PoolConfig) -> dict | None:

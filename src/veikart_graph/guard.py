@@ -6,8 +6,9 @@ expression and no second parser decides here.
 
 - size: longer than the limit → 413;
 - update: the first token after the prologue (BASE / PREFIX / VERSION) is an update keyword → 403;
-- nesting: deeper than ``MAX_DEPTH`` brackets (``{ ( [ <<``) or chained ``!`` → 400 (Oxigraph
-  overflows its stack on deep nesting; we stop far earlier);
+- nesting: deeper than ``MAX_DEPTH`` brackets (``{ ( [ <<``) or chained ``!``, or more than
+  ``MAX_CHAIN`` items joined at one level → 400 (Oxigraph overflows its stack on both; we stop
+  far earlier);
 - SERVICE: federation only to allow-listed endpoints (a public endpoint must not fetch
   arbitrary hosts: SSRF). The endpoint is the IRIREF after ``SERVICE [SILENT]``, or a prefixed
   name resolved through the query's PREFIX declarations; compared as written with the allow-list,
@@ -27,6 +28,13 @@ from .errors import Forbidden, PayloadTooLarge, QueryError
 from .sparql_lexer import Token, tokenize, unescape
 
 MAX_DEPTH = 64
+# Oxigraph also recurses once per item of a chain at one level (1+1+…, ?s :p 1, 1, …, {} UNION
+# {} …): it crashed at 8,000-10,000 items (pyoxigraph 0.5.13) and was fine at 6,000.
+MAX_CHAIN = 4000
+_CHAIN_PUNCT = frozenset({",", ".", ";", "||", "&&", "=", "!=", "<", ">", "<=", ">=", "+", "-", "*",
+                          "/", "|", "^"})
+_CHAIN_WORDS = ("union", "optional", "minus", "filter", "bind", "graph", "service", "values",
+                "lateral", "in")
 UPDATE_WORDS = ("insert", "delete", "load", "clear", "create", "drop", "copy", "move", "add", "with")
 _OPEN, _CLOSE = ("{", "(", "["), ("}", ")", "]")
 _UNARY = ("!", "-", "+")
@@ -106,10 +114,32 @@ def nesting_depth(text: str | list[Token]) -> int:
     return deepest
 
 
+def longest_chain(text: str | list[Token]) -> int:
+    """Most items joined at one bracket level (operators, ``, . ;`` and pattern keywords)."""
+    tokens = tokens_of(text) if isinstance(text, str) else text
+    counts = [0]
+    longest = 0
+    for token in tokens:
+        value = token.text if token.kind == "PUNCT" else ""
+        if value in _OPEN:
+            counts.append(0)
+        elif value in _CLOSE:
+            if len(counts) > 1:
+                counts.pop()
+        elif value in _CHAIN_PUNCT or token.is_word(*_CHAIN_WORDS):
+            counts[-1] += 1
+            longest = max(longest, counts[-1])
+    return longest
+
+
 def check_nesting(text: str | list[Token]) -> None:
     depth = nesting_depth(text)
     if depth > MAX_DEPTH:
         raise QueryError(f"the query nests {depth} levels deep; at most {MAX_DEPTH} are allowed")
+    chain = longest_chain(text)
+    if chain > MAX_CHAIN:
+        raise QueryError(f"the query joins {chain} items (operators, triples or patterns) at one "
+                         f"level; at most {MAX_CHAIN} are allowed")
 
 
 def service_endpoints(text: str | list[Token]) -> list[str]:

@@ -279,7 +279,9 @@ def unescape(text: str) -> str:
     """``text`` with the codepoint escapes decoded where the engine decodes them: inside strings
     and IRIs (see the module doc). The result means the same to the engine: a decoded quote,
     backslash or line break inside a string is written as its ``ECHAR``; an escape that decodes to
-    a character not allowed in an IRI, a surrogate or a codepoint past U+10FFFF is refused."""
+    a character not allowed in an IRI, a surrogate or a codepoint past U+10FFFF is refused
+    (``LexError``), as is text with an escape that cannot be lexed (it is lexed to find the
+    strings and IRIs). Offsets of ``tokenize(unescape(text))`` are offsets in the result."""
     if "\\u" not in text and "\\U" not in text:
         return text
     out: list[str] = []

@@ -13,6 +13,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -146,8 +147,9 @@ def test_text_score_stays_under_the_same_caps(server):
 
 
 def test_guard_time_on_64_kb_worst_cases_is_linear_and_healthz_keeps_answering(server):
-    """``"\\`` repeated took the update regex 35 s on 64 KB and froze every request; now each
-    worst case costs a bounded multiple of the same size of plain tokens, in the same run."""
+    """``"\\`` repeated took the update regex 35 s on 64 KB, and two such bodies at once froze
+    every request; now each worst case, two at a time, costs a bounded multiple of the same size
+    of plain tokens measured in the same run, and /healthz keeps answering."""
     base, _ = server
     plain = ("SELECT * { " + "?s " * KB64)[:KB64 - 2] + " }"
     baseline = min(sparql(base, plain)[2] for _ in range(3))
@@ -169,30 +171,36 @@ def test_guard_time_on_64_kb_worst_cases_is_linear_and_healthz_keeps_answering(s
     thread.start()
     try:
         for name, (text, expected) in cases.items():
-            status, body, seconds = sparql(base, text)
-            assert status == expected, (name, body[:200])
-            assert seconds < 10 * baseline + 0.5, (name, seconds, baseline)
+            with ThreadPoolExecutor(2) as senders:  # two at once, as in the issue
+                answers = list(senders.map(sparql, [base, base], [text, text]))
+            for status, body, seconds in answers:
+                assert status == expected, (name, body[:200])
+                assert seconds < 20 * baseline + 0.5, (name, seconds, baseline)
     finally:
         stop.set()
         thread.join()
-    assert max(health) < 10 * baseline + 0.5, (max(health), baseline)
+    assert max(health) < 20 * baseline + 0.5, (max(health), baseline)
 
 
 # ------------------------------------------------------------------ finding 4: nesting
 
 
-@pytest.mark.parametrize("text", [
-    "SELECT * WHERE { #\r" + "{" * 5000 + " ?s ?p ?o " + "}" * 5000 + "\n}",
-    "SELECT (1<" + "(" * 5000 + "2" + ")" * 5000 + "&&3>2 AS ?x) {}",
-    "SELECT (" + "!" * 20000 + "true AS ?x) {}",
+@pytest.mark.parametrize(("text", "message"), [
+    ("SELECT * WHERE { #\r" + "{" * 5000 + " ?s ?p ?o " + "}" * 5000 + "\n}", b"levels deep"),
+    ("SELECT (1<" + "(" * 5000 + "2" + ")" * 5000 + "&&3>2 AS ?x) {}", b"levels deep"),
+    ("SELECT (" + "!" * 20000 + "true AS ?x) {}", b"levels deep"),
+    ("SELECT (" + "+".join(["1"] * 10000) + " AS ?x) {}", b"at one level"),
+    ("SELECT * { " + "UNION".join(["{}"] * 8000) + " }", b"at one level"),
+    ("SELECT * { ?s ?p " + ",".join(["1"] * 12000) + " }", b"at one level"),
 ])
-def test_nesting_bypasses_are_refused_before_the_engine(server, text):
+def test_nesting_bypasses_are_refused_before_the_engine(server, text, message):
     """5,000 levels hidden behind ``#\\r`` or inside a would-be IRI crashed the query process;
-    20,000 chained ``!`` too (the engine recurses once per operator)."""
+    20,000 chained ``!`` too, and chains of 8,000-12,000 items at one level (the engine recurses
+    once per operator, object or pattern)."""
     base, _ = server
     status, body, _ = sparql(base, text)
     assert status == 400, body[:300]
-    assert b"levels deep" in body
+    assert message in body
 
 
 def test_the_word_service_costs_no_second_parse(server):
