@@ -113,3 +113,26 @@ def test_graph_results_serialize_in_every_format(store):
         body = serialize(store.query("CONSTRUCT WHERE { ?s ?p ?o }"), media, 10)
         fmt = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdfxml": "xml"}[media.key]
         assert len(rdflib.Graph().parse(data=body, format=fmt)) == 3
+
+
+def _answer(rows: int, size: int):
+    store = ox.Store()
+    return store.query(f'SELECT ?i ?v WHERE {{ VALUES ?i {{ {" ".join(map(str, range(rows)))} }} '
+                       f'BIND("{"x" * size}" AS ?v) }}')
+
+
+def test_an_answer_over_the_byte_limit_is_refused_while_rows_are_read():
+    """Issue 16, finding 5: rows were capped, bytes were not."""
+    media = next(m for m in RESULT_TYPES if m.key == "json")
+    with pytest.raises(ResultTooLarge, match="larger than the server's limit of 1 MiB"):
+        serialize(_answer(300, 5000), media, max_rows=10000, max_bytes=1024 * 1024)
+    body = serialize(_answer(100, 5000), media, max_rows=10000, max_bytes=1024 * 1024)
+    assert body.count(b"x" * 5000) == 100
+
+
+def test_the_written_answer_is_checked_too():
+    """Escapes make a written answer larger than its values: the bytes sent are what counts."""
+    media = next(m for m in RESULT_TYPES if m.key == "json")
+    quotes = ox.Store().query('SELECT ?v WHERE { BIND("' + '\\"' * 600 + '" AS ?v) }')
+    with pytest.raises(ResultTooLarge):
+        serialize(quotes, media, max_rows=10, max_bytes=1000)

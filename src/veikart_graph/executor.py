@@ -13,6 +13,7 @@ the snapshot themselves.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import multiprocessing as mp
@@ -20,12 +21,17 @@ import os
 import queue
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import errors
 from .errors import Overloaded, QueryTimeout, VeikartError
+
+if TYPE_CHECKING:
+    from .store import KnowledgeGraph
 
 log = logging.getLogger(__name__)
 CONTEXT = mp.get_context("spawn")
@@ -38,6 +44,7 @@ class QueryRequest:
     format: str | None = None
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+    max_bytes: int | None = None  # a smaller answer limit than the pool's (the HTML query page)
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,7 @@ class PoolConfig:
     size: int = 2
     timeout: float = 10.0
     max_rows: int = 10000
+    max_bytes: int = 32 * 1024 * 1024
     memory_mb: int = 2048
     queue_wait: float = 2.0
     functions: str = ""  # "module:factory" giving SPARQL custom functions in the child
@@ -75,7 +83,6 @@ def _child(conn: Connection, config: PoolConfig) -> None:
     """Child process: load the snapshot, then answer requests until the pipe closes."""
     import resource
 
-    from .formats import negotiate, offers, result_kind, serialize
     from .sandbox import isolate_network
     from .store import KnowledgeGraph
 
@@ -91,27 +98,49 @@ def _child(conn: Connection, config: PoolConfig) -> None:
             request: QueryRequest = conn.recv()
         except EOFError:
             return
-        start = time.perf_counter()
-        try:
-            result = graph.run(request.text, default_graphs=request.default_graphs or None,
-                               named_graphs=request.named_graphs or None,
-                               custom_functions=functions, max_rows=config.max_rows)
-            kind = result_kind(result)
-            media = negotiate(request.accept, offers(kind), request.format)
-            body = serialize(result, media, config.max_rows)
-            conn.send(("ok", body, media.media_type, kind, time.perf_counter() - start))
-        except VeikartError as exc:
-            conn.send(("error", type(exc).__name__, exc.message, exc.where, exc.link))
-        except MemoryError:
-            conn.send(("error", "QueryAborted", "the query needed more memory than allowed",
-                       None, None))
-        except OSError as exc:  # a SERVICE call failed: what the remote said is not passed on
-            if _calls_service(request.text):
-                conn.send(("error", "QueryError", SERVICE_FAILED, None, FEDERATION))
-            else:
-                conn.send(("error", "QueryError", f"the query failed: {exc}", None, None))
-        except (ValueError, RuntimeError) as exc:
-            conn.send(("error", "QueryError", f"the query failed: {exc}", None, None))
+        conn.send(_answer_in_thread(lambda r=request: _answer(graph, r, functions, config)))
+
+
+def _answer_in_thread(answer: Callable[[], tuple]) -> tuple:
+    """Run ``answer`` in a thread of its own; after ``HEAVY_AFTER`` s give that thread the lowest
+    CPU priority, so short queries and pages (in the worker processes) keep getting the CPU while
+    it runs to its time limit. A thread may always lower its own priority; the next query runs in
+    a new thread at the normal one, so nothing needs raising again (which takes privileges: the
+    old way reniced the process and had to replace it after every slow query when not root)."""
+    box: list[tuple] = []
+    thread = threading.Thread(target=lambda: box.append(answer()), daemon=True)
+    thread.start()
+    thread.join(HEAVY_AFTER)
+    if thread.is_alive() and thread.native_id is not None:
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, thread.native_id, 19)
+    thread.join()
+    return box[0] if box else ("error", "QueryAborted", "the query could not be evaluated", None, None)
+
+
+def _answer(graph: KnowledgeGraph, request: QueryRequest, functions: dict | None, config: PoolConfig) -> tuple:
+    """The message for one request: ``("ok", body, media type, kind, seconds)`` or an error."""
+    from .formats import negotiate, offers, result_kind, serialize
+
+    start = time.perf_counter()
+    try:
+        result = graph.run(request.text, default_graphs=request.default_graphs or None,
+                           named_graphs=request.named_graphs or None,
+                           custom_functions=functions, max_rows=config.max_rows)
+        kind = result_kind(result)
+        media = negotiate(request.accept, offers(kind), request.format)
+        body = serialize(result, media, config.max_rows, answer_limit(request, config.max_bytes))
+        return ("ok", body, media.media_type, kind, time.perf_counter() - start)
+    except VeikartError as exc:
+        return ("error", type(exc).__name__, exc.message, exc.where, exc.link)
+    except MemoryError:
+        return ("error", "QueryAborted", "the query needed more memory than allowed", None, None)
+    except OSError as exc:  # a SERVICE call failed: what the remote said is not passed on
+        if _calls_service(request.text):
+            return ("error", "QueryError", SERVICE_FAILED, None, FEDERATION)
+        return ("error", "QueryError", f"the query failed: {exc}", None, None)
+    except (ValueError, RuntimeError) as exc:
+        return ("error", "QueryError", f"the query failed: {exc}", None, None)
 
 
 def _calls_service(text: str) -> bool:
@@ -121,6 +150,11 @@ def _calls_service(text: str) -> bool:
         return bool(service_endpoints(text))
     except VeikartError:
         return True  # cannot tell: say nothing of what failed
+
+
+def answer_limit(request: QueryRequest, max_bytes: int) -> int:
+    """The byte limit of this request's answer: the service's, or the request's if smaller."""
+    return min(max_bytes, request.max_bytes) if request.max_bytes else max_bytes
 
 
 def _load_functions(config: PoolConfig) -> dict | None:
@@ -156,25 +190,7 @@ class _Slot:
         self.parent.close()
 
 
-HEAVY_AFTER = 1.0  # seconds; a query running longer gets the lowest CPU priority
-
-
-def _lower_priority(pid: int) -> bool:
-    """Give a long-running query the lowest CPU priority, so short queries and pages (in the
-    worker processes) keep getting the CPU while it runs to its time limit."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, pid, 19)
-        return True
-    except OSError:
-        return False
-
-
-def _restore_priority(pid: int) -> bool:
-    try:
-        os.setpriority(os.PRIO_PROCESS, pid, 0)
-        return True
-    except OSError:
-        return False
+HEAVY_AFTER = 1.0  # seconds; a query running longer gets the lowest CPU priority (in its process)
 
 
 class QueryPool:
@@ -230,12 +246,9 @@ class QueryPool:
         return self._run(slot, request)
 
     def _run(self, slot: _Slot, request: QueryRequest) -> QueryResponse:
-        reniced = False
         try:
             slot.parent.send(request)
-            if not slot.parent.poll(min(HEAVY_AFTER, self.config.timeout)):
-                reniced = _lower_priority(slot.process.pid)
-            if not slot.parent.poll(max(0.0, self.config.timeout - HEAVY_AFTER)):
+            if not slot.parent.poll(self.config.timeout):
                 self.timeouts += 1
                 self._replace(slot)
                 raise QueryTimeout(
@@ -251,10 +264,7 @@ class QueryPool:
                 "the query engine process stopped while evaluating this query (memory limit "
                 f"of {self.config.memory_mb} MiB or a query too complex to evaluate)"
             ) from None
-        if reniced and not _restore_priority(slot.process.pid):
-            self._replace(slot)  # cannot raise the priority again without privileges
-        else:
-            self._idle.put(slot)
+        self._idle.put(slot)
         return _response(message)
 
     def _replace(self, slot: _Slot) -> None:

@@ -116,16 +116,22 @@ def result_kind(result: object) -> str:
     return GRAPH
 
 
-def serialize(result: object, media: MediaType, max_rows: int) -> bytes:
-    """Serialize a pyoxigraph query result; raise ``ResultTooLarge`` past ``max_rows``."""
+def serialize(result: object, media: MediaType, max_rows: int, max_bytes: int | None = None) -> bytes:
+    """Serialize a pyoxigraph query result; ``ResultTooLarge`` past ``max_rows`` rows or triples,
+    or past ``max_bytes`` bytes of answer (counted while the rows are read, so a few huge values
+    are refused before they are written out, and checked again on the written answer)."""
     kind = result_kind(result)
     if kind == ASK:
         return result.serialize(format=BOOLEAN_FORMATS[media.key])
     if kind == SELECT:
         names = [v.value for v in result.variables]
-        rows = _capped(result, max_rows, "rows")
-        return SOLUTION_WRITERS[media.key](names, rows)
-    return serialize_triples(_capped(result, max_rows, "triples"), media.key)
+        rows = _capped(result, max_rows, "rows", max_bytes)
+        body = SOLUTION_WRITERS[media.key](names, rows)
+    else:
+        body = serialize_triples(_capped(result, max_rows, "triples", max_bytes), media.key)
+    if max_bytes is not None and len(body) > max_bytes:
+        raise too_many_bytes(max_bytes)
+    return body
 
 
 def serialize_triples(triples: Iterable[ox.Triple], key: str) -> bytes:
@@ -156,11 +162,25 @@ def too_large(max_rows: int, what: str) -> ResultTooLarge:
     )
 
 
-def _capped(items: Iterable, max_rows: int, what: str) -> list:
+def too_many_bytes(max_bytes: int) -> ResultTooLarge:
+    """The error of an answer larger than ``max_bytes``."""
+    limit = f"{max_bytes / 1048576:g} MiB" if max_bytes >= 1048576 else f"{max_bytes} bytes"
+    return ResultTooLarge(
+        f"the answer is larger than the server's limit of {limit}; select fewer or shorter values, "
+        "or page with LIMIT/OFFSET"
+    )
+
+
+def _capped(items: Iterable, max_rows: int, what: str, max_bytes: int | None = None) -> list:
     collected = []
+    size = 0
     for item in items:
         if len(collected) >= max_rows:
             raise too_large(max_rows, what)
+        if max_bytes is not None:
+            size += sum(len(term.value) for term in item if term is not None)
+            if size > max_bytes:
+                raise too_many_bytes(max_bytes)
         collected.append(item)
     return collected
 

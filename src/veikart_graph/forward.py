@@ -29,7 +29,7 @@ from collections.abc import Callable
 
 from . import sorting
 from .errors import Overloaded, QueryError, QueryTimeout
-from .executor import QueryRequest, QueryResponse
+from .executor import QueryRequest, QueryResponse, answer_limit
 from .formats import negotiate, offers, result_kind, serialize
 from .remote import RemoteGraph, StoreTimeout, parse_answer
 
@@ -48,12 +48,13 @@ class RemotePool:
     """Forward untrusted queries to the store: at most ``slots`` at once, each ``timeout`` s."""
 
     def __init__(self, graph: RemoteGraph, *, slots: int = 2, timeout: float = 10.0,
-                 max_rows: int = 10000, queue_wait: float = 2.0,
+                 max_rows: int = 10000, max_bytes: int = 32 * 1024 * 1024, queue_wait: float = 2.0,
                  local: Callable[[], object] | None = None) -> None:
         self.graph = graph
         self.local = local
         self.timeout = timeout
         self.max_rows = max_rows
+        self.max_bytes = max_bytes
         self.queue_wait = queue_wait
         self._slots = threading.BoundedSemaphore(slots)
         self.timeouts = 0
@@ -76,7 +77,7 @@ class RemotePool:
                                   rewrite_errors=(QueryError,))
         kind = result_kind(result)
         media = negotiate(request.accept, offers(kind), request.format)
-        body = serialize(result, media, self.max_rows)
+        body = serialize(result, media, self.max_rows, answer_limit(request, self.max_bytes))
         return QueryResponse(body, media.media_type, kind, time.perf_counter() - started)
 
     def _ask_store(self, text: str, request: QueryRequest) -> object:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -130,6 +131,14 @@ def run_server(settings: Settings, snapshot: Snapshot) -> None:
     """Serve ``snapshot`` (verified first: a damaged one is refused before any worker starts).
     The workers' metrics go to one temporary folder, summed by whichever worker is scraped."""
     verified = verify_snapshot(snapshot.path)
-    with tempfile.TemporaryDirectory(prefix="veikart-metrics-") as folder:
-        prepare_multiprocess(Path(folder))
+    folder = Path(tempfile.mkdtemp(prefix="veikart-metrics-"))
+    master = os.getpid()
+    try:
+        prepare_multiprocess(folder)
         VeikartServer(settings, verified).run()
+    finally:
+        # Workers are forked inside run() and leave it through here too (SystemExit): only the
+        # master removes the folder (a TemporaryDirectory's finalizer ran in every exiting worker
+        # and deleted it under the others: the next worker then failed to boot).
+        if os.getpid() == master:
+            shutil.rmtree(folder, ignore_errors=True)

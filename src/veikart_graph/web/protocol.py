@@ -99,6 +99,6 @@ def _decode(body: bytes) -> str:
         raise BadRequest(f"the query is not valid UTF-8 (byte {exc.start})") from exc
 
 
-def to_request(parsed: Parsed, accept: str | None, fmt: str | None) -> QueryRequest:
+def to_request(parsed: Parsed, accept: str | None, fmt: str | None, max_bytes: int | None = None) -> QueryRequest:
     assert parsed.text is not None
-    return QueryRequest(parsed.text, accept, fmt, parsed.default_graphs, parsed.named_graphs)
+    return QueryRequest(parsed.text, accept, fmt, parsed.default_graphs, parsed.named_graphs, max_bytes)

@@ -19,6 +19,9 @@ from .state import get_state
 
 bp = Blueprint("sparql", __name__)
 SD_TYPES = GRAPH_TYPES
+# The HTML query page shows at most this much of an answer as a table: a page of more is no use to
+# a reader and costs the worker many times its size; /sparql gives the whole answer (max_result_mb).
+QUERY_PAGE_BYTES = 2 * 1024 * 1024
 PAGE_OFFERS = ["text/html", *(m.media_type for m in SD_TYPES)]
 
 
@@ -38,13 +41,14 @@ def endpoint() -> Response:
     return run_query(parsed, request.headers.get("Accept"), request.values.get("format"))
 
 
-def run_query(parsed: protocol.Parsed, accept: str | None, fmt: str | None) -> Response:
+def run_query(parsed: protocol.Parsed, accept: str | None, fmt: str | None,
+              max_bytes: int | None = None) -> Response:
     state = get_state()
     check_query(parsed.text or "", max_bytes=state.settings.max_query_bytes,
                 allowlist=state.settings.service_endpoints)
     started = time.perf_counter()
     with state.gate.admit(request.remote_addr or "unknown"):
-        answer = state.pool().execute(protocol.to_request(parsed, accept, fmt))
+        answer = state.pool().execute(protocol.to_request(parsed, accept, fmt, max_bytes))
     response = Response(answer.body, 200, content_type=f"{answer.media_type}; charset=utf-8")
     response.headers["Vary"] = "Accept"
     response.headers["X-Query-Time"] = f"{time.perf_counter() - started:.4f}"
@@ -156,7 +160,8 @@ def query_ui() -> Response:
         return query_page()
     parsed = protocol.Parsed(text, (), ())
     try:
-        response = run_query(parsed, "application/sparql-results+json, text/turtle;q=0.9", None)
+        response = run_query(parsed, "application/sparql-results+json, text/turtle;q=0.9", None,
+                             max_bytes=QUERY_PAGE_BYTES)
     except VeikartError as exc:
         if exc.status >= 500 and exc.status != 503:
             raise

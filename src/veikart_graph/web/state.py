@@ -22,6 +22,7 @@ from ..store import GraphReader, KnowledgeGraph
 from .admission import Gate, gate_for
 
 KEY = "veikart"
+MIB = 1024 * 1024
 # SPARQL custom functions (vk:textScore, vk:matches) evaluated in the query processes.
 SEARCH_FUNCTIONS = "veikart_graph.search.sparql:sparql_functions"
 
@@ -50,7 +51,8 @@ class State:
             if self._pool is None and isinstance(self.graph, RemoteGraph):
                 s = self.settings
                 self._pool = RemotePool(self.graph, slots=s.query_slots, timeout=s.query_timeout,
-                                        max_rows=s.max_rows, queue_wait=s.queue_wait, local=self.local_pool)
+                                        max_rows=s.max_rows, max_bytes=s.max_result_mb * MIB,
+                                        queue_wait=s.queue_wait, local=self.local_pool)
             elif self._pool is None:
                 self._pool = self._new_local_pool()
             return self._pool
@@ -68,7 +70,8 @@ class State:
         s = self.settings
         return QueryPool(PoolConfig(
             dataset_path=self.snapshot.dataset_path, size=s.query_slots,
-            timeout=s.query_timeout, max_rows=s.max_rows, memory_mb=s.query_memory_mb,
+            timeout=s.query_timeout, max_rows=s.max_rows, max_bytes=s.max_result_mb * MIB,
+            memory_mb=s.query_process_mb,
             queue_wait=s.queue_wait, functions=s.extra.get("sparql_functions", SEARCH_FUNCTIONS),
             network=bool(s.service_endpoints),
         ))
