@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .charts import year_axis
+from .charts import Bar, grid_stylesheet, segment_bars, year_axis
 from .indicator_data import IndicatorPage, IndicatorSummary, Observation, indicator_page, indicators
 from .namespaces import VK, VKID
 from .roadmap_items import (
@@ -21,7 +21,10 @@ from .roadmap_items import (
     Ownership,
     Phase,
     PhaseGroup,
+    Segment,
     group_by_phase,
+    lines_of,
+    load_deliveries,
     load_items,
     load_phases,
     phase_stylesheet,
@@ -45,7 +48,8 @@ from .view_values import (
 
 __all__ = [
     "VKID", "Details", "IndicatorPage", "IndicatorSummary", "Item", "Milestone", "Observation", "Ownership",
-    "Phase", "PhaseGroup", "Ref", "Text", "exists_as", "group_by_phase", "indicator_page", "indicators",
+    "Phase", "PhaseGroup", "Ref", "Segment", "Text", "exists_as", "grid_stylesheet", "group_by_phase",
+    "indicator_page", "indicators",
     "iri_of", "load_items", "load_phases", "phase_stylesheet", "pick", "valid_key", "year_of",
 ]
 
@@ -403,27 +407,66 @@ def phase_page(graph: KnowledgeGraph, phase: str, lang: str) -> PhasePage:
 
 @dataclass(frozen=True)
 class TimelineFilter:
-    """IRIs to filter the timeline by (None: no filter)."""
+    """IRIs to filter the timeline by (None: no filter).
+
+    Goal, sub-goal, group, phase and planning status narrow the deliveries (segment by segment: a
+    line keeps the rows that match); owner and user group exist only on the older activities and
+    measures, so choosing one leaves no delivery. The older items have no group or planning status.
+    """
 
     goal: str | None = None
+    subgoal: str | None = None
+    group: str | None = None
+    phase: str | None = None
+    status: str | None = None
     owner: str | None = None
     user_group: str | None = None
 
     def keeps(self, item: Item) -> bool:
         return ((self.goal is None or self.goal in item.goals)
+                and (self.subgoal is None or item.contributes(self.subgoal))
+                and self.group is None and self.status is None
+                and (self.phase is None or (item.phase is not None and item.phase.ref.iri == self.phase))
                 and (self.owner is None or item.owned_by(self.owner))
                 and (self.user_group is None or item.for_group(self.user_group)))
+
+    def keeps_segment(self, segment: Segment, goal: str | None) -> bool:
+        return ((self.goal is None or self.goal == goal)
+                and (self.subgoal is None or self.subgoal == segment.subgoal)
+                and (self.group is None or self.group == segment.group)
+                and (self.phase is None or any(p.ref.iri == self.phase for p in segment.phases))
+                and (self.status is None or (segment.status is not None and segment.status.iri == self.status))
+                and self.owner is None and self.user_group is None)
+
+    @property
+    def active(self) -> bool:
+        return any(vars(self).values())
 
 
 @dataclass
 class FilterOptions:
     goals: list[Ref]
+    subgoals: list[Ref]
+    groups: list[tuple[Ref, list[Ref]]]  # (sub-goal, its groups)
+    phases: list[Phase]
+    statuses: list[Ref]
     owners: list[Ref]
     user_groups: list[Ref]
 
 
+def subgoal_goals(graph: KnowledgeGraph, lang: str) -> dict[str, tuple[Ref, str | None]]:
+    """Every sub-goal → (its ref, its goal's IRI), in the roadmap's order."""
+    rows = graph.select("SELECT ?sg ?g ?order WHERE { ?sg a vk:SubGoal . OPTIONAL { ?sg vk:subGoalOf ?g } "
+                        "OPTIONAL { ?sg vk:orderIndex ?order } }")
+    cat = catalog(graph)
+    found = {r["sg"].value: (cat.ref(r["sg"].value, lang), r["g"].value if "g" in r else None,
+                             int(r["order"].value) if "order" in r else 99) for r in rows}
+    ordered = sorted(found.values(), key=lambda v: (v[2], v[0].notation or "", v[0].label.value))
+    return {ref.iri: (ref, goal) for ref, goal, _ in ordered}
+
+
 def filter_options(graph: KnowledgeGraph, lang: str) -> FilterOptions:
-    """Choices for the timeline's filters: the goals, the owners of items, the user groups."""
+    """Choices for the timeline's filters, each from the graph."""
     cat = catalog(graph)
 
     def refs(query: str) -> list[Ref]:
@@ -432,25 +475,112 @@ def filter_options(graph: KnowledgeGraph, lang: str) -> FilterOptions:
     goals = refs("SELECT ?x { ?x a vk:Goal }")
     orgs = refs("SELECT DISTINCT ?x { VALUES ?k { vk:Activity vk:PortfolioMeasure } ?i a ?k . "
                 "{ ?i vk:owner ?x } UNION { ?i vk:qualifiedOwnership/prov:agent ?x } ?x a vk:Organisation }")
-    groups = refs("SELECT ?x { ?x a vk:UserGroup }")
-    return FilterOptions(sorted(goals, key=goal_order), sorted(orgs, key=lambda r: r.label.value.casefold()),
-                         sorted(groups, key=lambda r: r.label.value.casefold()))
+    user_groups = refs("SELECT ?x { ?x a vk:UserGroup }")
+    statuses = graph.select("SELECT ?x ?pos { ?x a vk:PlanningStatus OPTIONAL { ?x schema:position ?pos } }")
+    group_rows = graph.select("SELECT ?x ?sg { ?x a vk:ActivityGroup ; vk:contributesTo ?sg }")
+    subgoals = subgoal_goals(graph, lang)
+    groups = [(ref, sorted((cat.ref(r["x"].value, lang) for r in group_rows if r["sg"].value == iri),
+                           key=lambda r: r.label.value.casefold()))
+              for iri, (ref, _) in subgoals.items()]
+    return FilterOptions(
+        goals=sorted(goals, key=goal_order), subgoals=[ref for ref, _ in subgoals.values()],
+        groups=[(sg, members) for sg, members in groups if members], phases=load_phases(graph, lang),
+        statuses=[cat.ref(r["x"].value, lang) for r in sorted(
+            statuses, key=lambda r: (int(r["pos"].value) if "pos" in r else 99, r["x"].value))],
+        owners=sorted(orgs, key=lambda r: r.label.value.casefold()),
+        user_groups=sorted(user_groups, key=lambda r: r.label.value.casefold()))
+
+
+@dataclass
+class DrawnSegment:
+    segment: Segment
+    bar: Bar | None  # None: no start date, not drawn
+
+
+@dataclass
+class TimelineLine:
+    name: Text
+    key: str  # the first row's Leveranse-ID (an anchor on the page)
+    segments: list[DrawnSegment]
+
+
+@dataclass
+class GroupLines:
+    group: Ref
+    lines: list[TimelineLine]
+
+    @property
+    def segment_count(self) -> int:
+        return sum(len(line.segments) for line in self.lines)
+
+
+@dataclass
+class SubGoalLines:
+    subgoal: Ref
+    groups: list[GroupLines]
+
+
+@dataclass
+class GoalLines:
+    goal: Ref
+    subgoals: list[SubGoalLines]
 
 
 @dataclass
 class Timeline:
     axis: list[int]
+    goals: list[GoalLines]
+    segments: int  # deliveries shown
+    lines: int
+    deliveries: int  # deliveries in the graph
     dated: list[Item]
     undated: list[Item]
     phases: list[Phase]
-    total: int
+    total: int  # older activities and measures in the graph
+
+
+def delivery_tree(graph: KnowledgeGraph, lang: str, segments: list[Segment], axis: list[int],
+                  keep=lambda segment, goal: True) -> list[GoalLines]:
+    """Deliveries as lines grouped goal → sub-goal → group in the roadmap's order, with their bars;
+    only the segments ``keep`` accepts (bars are computed on whole lines, before filtering)."""
+    subgoals = subgoal_goals(graph, lang)
+    tree: dict[str, dict[str, dict[str, GroupLines]]] = {}
+    for line in lines_of(graph, segments, lang):
+        goal = subgoals.get(line.subgoal.iri, (line.subgoal, None))[1]
+        bars = segment_bars(axis, [(s.start, s.end) for s in line.segments])
+        kept = [DrawnSegment(s, b) for s, b in zip(line.segments, bars, strict=True) if keep(s, goal)]
+        if kept:
+            groups = tree.setdefault(goal or "", {}).setdefault(line.subgoal.iri, {})
+            groups.setdefault(line.group.iri, GroupLines(line.group, [])).lines.append(
+                TimelineLine(line.name, line.key, kept))
+    cat = catalog(graph)
+    goals = []
+    for goal_iri in sorted(tree, key=lambda iri: goal_order(cat.ref(iri, lang))):
+        in_order = [sg for sg in subgoals if sg in tree[goal_iri]]
+        goals.append(GoalLines(cat.ref(goal_iri, lang), [
+            SubGoalLines(subgoals[sg][0], list(tree[goal_iri][sg].values())) for sg in in_order]))
+    return goals
+
+
+def timeline_axis(graph: KnowledgeGraph, items: list[Item] | None = None,
+                  segments: list[Segment] | None = None) -> list[int]:
+    """The years of every delivery date and item year, and the strategy period (not per filter)."""
+    items = load_items(graph, "nb") if items is None else items
+    segments = load_deliveries(graph, "nb") if segments is None else segments
+    dates = [d for s in segments for d in (s.start, s.end) if d is not None]
+    return year_axis([*(int(d[:4]) for d in dates), *(y for i in items for y in i.years)], STRATEGY_PERIOD)
 
 
 def timeline(graph: KnowledgeGraph, lang: str, chosen: TimelineFilter | None = None) -> Timeline:
-    """Items with years against an axis covering them and the strategy period; the rest apart."""
+    """The deliveries as lines of phase segments over years (goal → sub-goal → group), and the
+    older activities and measures with years against the same axis; the rest apart."""
     chosen = chosen or TimelineFilter()
     items = load_items(graph, lang)
+    segments = load_deliveries(graph, lang)
+    axis = timeline_axis(graph, items, segments)
+    goals = delivery_tree(graph, lang, segments, axis, chosen.keeps_segment)
+    shown = [line for g in goals for sg in g.subgoals for grp in sg.groups for line in grp.lines]
     kept = [i for i in items if chosen.keeps(i)]
     dated = sorted((i for i in kept if i.years), key=lambda i: (i.years[0], i.ref.label.value.casefold()))
-    axis = year_axis([y for i in dated for y in i.years], STRATEGY_PERIOD)
-    return Timeline(axis, dated, [i for i in kept if not i.years], load_phases(graph, lang), len(items))
+    return Timeline(axis, goals, sum(len(line.segments) for line in shown), len(shown), len(segments),
+                    dated, [i for i in kept if not i.years], load_phases(graph, lang), len(items))
