@@ -8,7 +8,7 @@ text. This module is the views' one import: it re-exports what the web layer and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -62,6 +62,8 @@ STRATEGY_PERIOD = (2023, 2030)
 class GoalSummary:
     ref: Ref
     subgoals: int = 0
+    groups: int = 0
+    deliveries: int = 0
     activities: int = 0
     measures: int = 0
     indicators: int = 0
@@ -73,10 +75,15 @@ class Home:
     vision: Text | None
     period: str | None
     goals: list[GoalSummary]
+    totals: dict[str, int]  # TOTAL_CLASSES name → number of entities of that class in the graph
 
 
 COUNT_QUERIES = {
     "subgoals": "SELECT ?goal (COUNT(DISTINCT ?x) AS ?n) { ?x a vk:SubGoal ; vk:subGoalOf ?goal } GROUP BY ?goal",
+    "groups": "SELECT ?goal (COUNT(DISTINCT ?x) AS ?n) { ?x a vk:ActivityGroup ; vk:contributesToTransitive ?goal } "
+              "GROUP BY ?goal",
+    "deliveries": "SELECT ?goal (COUNT(DISTINCT ?x) AS ?n) { ?x a vk:Delivery ; vk:contributesToTransitive ?goal } "
+                  "GROUP BY ?goal",
     "activities": "SELECT ?goal (COUNT(DISTINCT ?x) AS ?n) { ?x a vk:Activity ; vk:contributesToTransitive ?goal } "
                   "GROUP BY ?goal",
     "measures": "SELECT ?goal (COUNT(DISTINCT ?x) AS ?n) { ?x a vk:PortfolioMeasure ; "
@@ -85,6 +92,20 @@ COUNT_QUERIES = {
                   "{ ?x vk:measures ?goal } UNION { ?x vk:measures ?m . ?m vk:contributesToTransitive ?goal } } "
                   "GROUP BY ?goal",
 }
+
+
+# What the home page counts in the whole graph, in the order shown.
+TOTAL_CLASSES = {"deliveries": VK.Delivery, "groups": VK.ActivityGroup, "subgoals": VK.SubGoal, "goals": VK.Goal,
+                 "activities": VK.Activity, "measures": VK.PortfolioMeasure, "indicators": VK.Indicator,
+                 "organisations": VK.Organisation}
+
+
+def totals(graph: KnowledgeGraph) -> dict[str, int]:
+    """How many entities of each ``TOTAL_CLASSES`` class the graph has (one query)."""
+    values = " ".join(f"<{iri}>" for iri in TOTAL_CLASSES.values())
+    rows = graph.select(f"SELECT ?k (COUNT(DISTINCT ?x) AS ?n) {{ VALUES ?k {{ {values} }} ?x a ?k }} GROUP BY ?k")
+    found = {r["k"].value: int(r["n"].value) for r in rows}
+    return {name: found.get(str(iri), 0) for name, iri in TOTAL_CLASSES.items()}
 
 
 def goal_order(ref: Ref) -> tuple[int, str]:
@@ -111,7 +132,7 @@ def home(graph: KnowledgeGraph, lang: str) -> Home:
                 setattr(goals[row["goal"].value], attribute, int(row["n"].value))
     period = next((r["period"].value for r in mine if "period" in r), None)
     return Home(cat.ref(strategy, lang), pick([r["vision"] for r in mine if "vision" in r], lang), period,
-                sorted(goals.values(), key=lambda g: goal_order(g.ref)))
+                sorted(goals.values(), key=lambda g: goal_order(g.ref)), totals(graph))
 
 
 # ------------------------------------------------------------------------------------ goal, sub-goal
@@ -120,6 +141,11 @@ def home(graph: KnowledgeGraph, lang: str) -> Home:
 class SubGoalSection:
     ref: Ref
     phase_groups: list[PhaseGroup]
+    groups: list[GroupLines] = field(default_factory=list)  # activity groups and their deliveries
+
+    @property
+    def deliveries(self) -> int:
+        return sum(g.segment_count for g in self.groups)
 
 
 @dataclass
@@ -131,6 +157,14 @@ class GoalPage:
     measures: list[Item]
     indicators: list[Ref]
     related_initiatives: list[Ref]
+
+    @property
+    def groups(self) -> int:
+        return sum(len(s.groups) for s in self.subgoals)
+
+    @property
+    def deliveries(self) -> int:
+        return sum(s.deliveries for s in self.subgoals)
 
 
 def subgoals_of(graph: KnowledgeGraph, goal: str, lang: str) -> list[Ref]:
@@ -157,7 +191,9 @@ def goal_page(graph: KnowledgeGraph, goal: str, lang: str) -> GoalPage:
     """A goal with its sub-goals, each sub-goal's items by phase, measures and indicators."""
     items = load_items(graph, lang)
     activities = [i for i in items if i.kind == "activity"]
-    sections = [SubGoalSection(sg, group_by_phase([i for i in activities if i.contributes(sg.iri)]))
+    delivered = {sg.subgoal.iri: sg.groups for sg in deliveries_under(graph, lang, TimelineFilter(goal=goal))}
+    sections = [SubGoalSection(sg, group_by_phase([i for i in activities if i.contributes(sg.iri)]),
+                               delivered.get(sg.iri, []))
                 for sg in subgoals_of(graph, goal, lang)]
     ambitions = [r["a"] for r in graph.select("SELECT ?a { ?g vk:ambition ?a }", g=ox.NamedNode(goal))]
     initiatives = graph.select("SELECT ?i { ?i vk:possibleGoal ?g }", g=ox.NamedNode(goal))
@@ -187,6 +223,11 @@ class SubGoalPage:
     benefits: list[Benefit]
     indicators: list[Ref]
     phase_groups: list[PhaseGroup]
+    groups: list[GroupLines] = field(default_factory=list)  # activity groups and their deliveries
+
+    @property
+    def deliveries(self) -> int:
+        return sum(g.segment_count for g in self.groups)
 
 
 def subgoal_page(graph: KnowledgeGraph, subgoal: str, lang: str) -> SubGoalPage:
@@ -204,6 +245,7 @@ def subgoal_page(graph: KnowledgeGraph, subgoal: str, lang: str) -> SubGoalPage:
         benefits=sorted(benefits, key=lambda b: (b.ref.notation or "", b.ref.label.value)),
         indicators=indicators_of(graph, subgoal, lang),
         phase_groups=group_by_phase(items),
+        groups=[grp for sg in deliveries_under(graph, lang, TimelineFilter(subgoal=subgoal)) for grp in sg.groups],
     )
 
 
@@ -539,15 +581,16 @@ class Timeline:
     total: int  # older activities and measures in the graph
 
 
-def delivery_tree(graph: KnowledgeGraph, lang: str, segments: list[Segment], axis: list[int],
+def delivery_tree(graph: KnowledgeGraph, lang: str, segments: list[Segment], axis: list[int] | None,
                   keep=lambda segment, goal: True) -> list[GoalLines]:
-    """Deliveries as lines grouped goal → sub-goal → group in the roadmap's order, with their bars;
-    only the segments ``keep`` accepts (bars are computed on whole lines, before filtering)."""
+    """Deliveries as lines grouped goal → sub-goal → group in the roadmap's order, with their bars
+    when an ``axis`` is given; only the segments ``keep`` accepts (bars are computed on whole
+    lines, before filtering)."""
     subgoals = subgoal_goals(graph, lang)
     tree: dict[str, dict[str, dict[str, GroupLines]]] = {}
     for line in lines_of(graph, segments, lang):
         goal = subgoals.get(line.subgoal.iri, (line.subgoal, None))[1]
-        bars = segment_bars(axis, [(s.start, s.end) for s in line.segments])
+        bars = segment_bars(axis, [(s.start, s.end) for s in line.segments]) if axis else [None] * len(line.segments)
         kept = [DrawnSegment(s, b) for s, b in zip(line.segments, bars, strict=True) if keep(s, goal)]
         if kept:
             groups = tree.setdefault(goal or "", {}).setdefault(line.subgoal.iri, {})
@@ -560,6 +603,12 @@ def delivery_tree(graph: KnowledgeGraph, lang: str, segments: list[Segment], axi
         goals.append(GoalLines(cat.ref(goal_iri, lang), [
             SubGoalLines(subgoals[sg][0], list(tree[goal_iri][sg].values())) for sg in in_order]))
     return goals
+
+
+def deliveries_under(graph: KnowledgeGraph, lang: str, chosen: TimelineFilter) -> list[SubGoalLines]:
+    """The groups and deliveries of the sub-goals ``chosen`` keeps (for goal and sub-goal pages)."""
+    goals = delivery_tree(graph, lang, load_deliveries(graph, lang), None, chosen.keeps_segment)
+    return [sg for g in goals for sg in g.subgoals]
 
 
 def timeline_axis(graph: KnowledgeGraph, items: list[Item] | None = None,

@@ -26,10 +26,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "vk_count_indicators": {"nb": "Indikatorer", "en": "Indicators"},
     "vk_count_projects": {"nb": "Eldre prosjektsider", "en": "Older project pages"},
     "vk_counts_note": {
-        "nb": "Tallene teller det som er funnet i kildene. Delmål uten kjent tittel er tatt med og "
-              "merket som usikre; et mål med 0 kan ha aktiviteter som ikke er funnet ennå.",
-        "en": "The counts are of what was found in the sources. Sub-goals whose title is unknown are "
-              "included and marked uncertain; a goal showing 0 may have activities not yet found."},
+        "nb": "Tallene telles i grafen. Grupperinger og leveranser er fra veikartlisten; aktiviteter er "
+              "de eldre aktivitetene fra tidligere kilder; tiltak er tiltakene i nasjonal e-helseportefølje.",
+        "en": "The counts are made in the graph. Activity groups and deliveries come from the roadmap list; "
+              "activities are the older activities from earlier sources; measures are those of the "
+              "national e-health portfolio."},
     "vk_explore": {"nb": "Utforsk veikartet", "en": "Explore the roadmap"},
     "vk_timeline": {"nb": "Tidslinje", "en": "Timeline"},
     "vk_timeline_intro": {"nb": "aktiviteter og tiltak mot årstall, med filtre",
@@ -225,6 +226,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "vk_older_activities": {"nb": "Aktiviteter fra tidligere kilder", "en": "Activities from earlier sources"},
     "vk_count_groups": {"nb": "Grupperinger", "en": "Activity groups"},
     "vk_count_deliveries": {"nb": "Leveranser", "en": "Deliveries"},
+    "vk_total_deliveries": {"nb": "Leveranser", "en": "Deliveries"},
+    "vk_total_groups": {"nb": "Strategigrupperinger", "en": "Activity groups"},
+    "vk_total_subgoals": {"nb": "Delmål", "en": "Sub-goals"},
+    "vk_total_goals": {"nb": "Mål", "en": "Goals"},
+    "vk_total_activities": {"nb": "Aktiviteter fra tidligere kilder", "en": "Activities from earlier sources"},
+    "vk_total_measures": {"nb": "Tiltak i porteføljen", "en": "Portfolio measures"},
+    "vk_total_indicators": {"nb": "Indikatorer", "en": "Indicators"},
+    "vk_total_organisations": {"nb": "Organisasjoner", "en": "Organisations"},
     "vk_totals_heading": {"nb": "Veikartet i tall", "en": "The roadmap in numbers"},
     "vk_totals_note": {"nb": "Talt i grafen ved hver forespørsel.", "en": "Counted in the graph on every request."},
     "vk_filter": {"nb": "Filtrer", "en": "Filter"},
