@@ -189,9 +189,10 @@ def freeze_files(release: Release, content: Graph) -> dict[Path, str | bytes]:
     prefix = "" if f"<{SPDX}>" in text else f"@prefix spdx: <{SPDX}> .\n"
     text = (prefix + text.rstrip("\n") + "\n\n# Frozen content (docs/releases.md, \"Frozen content\"), written by "
             "`veikart-graph import`.\n"
-            f"<{release.iri}> spdx:checksum [ a spdx:Checksum ;\n"
-            "        spdx:algorithm spdx:checksumAlgorithm_sha256 ;\n"
-            f"        spdx:checksumValue \"{sha256(data)}\"^^<http://www.w3.org/2001/XMLSchema#hexBinary> ] .\n")
+            f"<{release.iri}> spdx:checksum <{release.iri}#innhold-sha256> .\n"
+            f"<{release.iri}#innhold-sha256> a spdx:Checksum ;\n"
+            "    spdx:algorithm spdx:checksumAlgorithm_sha256 ;\n"
+            f"    spdx:checksumValue \"{sha256(data)}\"^^<http://www.w3.org/2001/XMLSchema#hexBinary> .\n")
     return {release.folder / CONTENT_FILE: data, path: text}
 
 
