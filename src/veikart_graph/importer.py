@@ -189,9 +189,10 @@ def freeze_files(release: Release, content: Graph) -> dict[Path, str | bytes]:
     prefix = "" if f"<{SPDX}>" in text else f"@prefix spdx: <{SPDX}> .\n"
     text = (prefix + text.rstrip("\n") + "\n\n# Frozen content (docs/releases.md, \"Frozen content\"), written by "
             "`veikart-graph import`.\n"
-            f"<{release.iri}> spdx:checksum [ a spdx:Checksum ;\n"
-            "        spdx:algorithm spdx:checksumAlgorithm_sha256 ;\n"
-            f"        spdx:checksumValue \"{sha256(data)}\"^^<http://www.w3.org/2001/XMLSchema#hexBinary> ] .\n")
+            f"<{release.iri}> spdx:checksum <{release.iri}#innhold-sha256> .\n"
+            f"<{release.iri}#innhold-sha256> a spdx:Checksum ;\n"
+            "    spdx:algorithm spdx:checksumAlgorithm_sha256 ;\n"
+            f"    spdx:checksumValue \"{sha256(data)}\"^^<http://www.w3.org/2001/XMLSchema#hexBinary> .\n")
     return {release.folder / CONTENT_FILE: data, path: text}
 
 
@@ -259,11 +260,15 @@ def write_plan(plan: ImportPlan) -> None:
 
 @click.command("import", epilog="""Example:
 
-  veikart-graph import aktiviteter.xlsx --release 2026-11
+  veikart-graph import aktiviteter.xlsx --release 2026-08
+
+  veikart-graph import Tiltak-leveranser-veikartliste.csv --release 2026-08
 
 \b
-Column layout: templates/aktiviteter-mal.csv and docs/releases.md. Exit 0 written, 1 a row is
-wrong (every error is listed; nothing is written), 2 the file cannot be read.""")
+Two layouts, told apart by the header: the activity table (templates/aktiviteter-mal.csv) and
+Helsedirektoratet's delivery list (Leveransenavn i veikartet;...;Leveranse-ID;Versjon), copied
+into data/sources/ with its sidecar. docs/releases.md. Exit 0 written, 1 a row is wrong (every
+error is listed; nothing is written), 2 the file cannot be read.""")
 @click.argument("table", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--release", "version", required=True,
               help="The current release (to correct it) or a new version (to publish it).")
@@ -275,10 +280,15 @@ wrong (every error is listed; nothing is written), 2 the file cannot be read."""
 @click.pass_context
 def import_command(ctx: click.Context, table: Path, version: str, links: tuple[str, ...], issued: str | None,
                    dry_run: bool, lang: str) -> None:
-    """Import the editors' activity table (CSV or Excel) into data/ for a release."""
+    """Import the editors' activity table (CSV or Excel) or the delivery list (CSV) into data/
+    for a release."""
     settings = Settings.from_env(root=(ctx.obj or {}).get("root"))
+    from .delivery_list import is_delivery_list
+    from .list_import import plan_list_import  # imports this module: the two share the release steps
+
+    planner = plan_list_import if is_delivery_list(table) else plan_import
     try:
-        plan = plan_import(settings.root_dir, table, version, sources_for_release=links, issued=issued)
+        plan = planner(settings.root_dir, table, version, sources_for_release=links, issued=issued)
     except ImportFailed as exc:
         for error in exc.errors:
             click.echo(error.text(lang), err=True)
@@ -293,3 +303,5 @@ def import_command(ctx: click.Context, table: Path, version: str, links: tuple[s
     write_plan(plan)
     for path in plan.files:
         click.echo(f"wrote {os.path.relpath(path, settings.root_dir)}", err=True)
+    for path in plan.removals:
+        click.echo(f"removed {os.path.relpath(path, settings.root_dir)}", err=True)

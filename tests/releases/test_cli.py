@@ -37,7 +37,7 @@ def test_diff_of_a_release_with_itself_says_so():
 def test_an_unknown_release_exits_2_naming_the_known_ones():
     result = CliRunner().invoke(main, ["diff", "ehelse", "1999"], env=ENV)
     assert result.exit_code == 2
-    assert "no release '1999'" in result.output and "ehelse, 2026-11" in result.output
+    assert "no release '1999'" in result.output and "ehelse, 2026-11, 2026-08" in result.output
 
 
 def test_diff_of_two_turtle_files(tmp_path):
@@ -46,7 +46,7 @@ def test_diff_of_two_turtle_files(tmp_path):
     new.write_text(PREFIXES + '<aktivitet/x> skos:prefLabel "X"@nb ; vk:phase <fase/innforing> .\n')
     result = CliRunner().invoke(main, ["diff", str(old), str(new)], env=ENV)
     assert result.exit_code == 0, result.output
-    assert "Fase: Tilpasning → Innføring" in result.output
+    assert "Fase: Tilpasning og utvidet utprøving → Innføring" in result.output
 
 
 def test_help_has_an_example():

@@ -16,8 +16,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import SKOS, XSD
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import SKOS
 
 from ..canonical import to_nquads
 from ..errors import SourceError
@@ -46,17 +46,6 @@ def freeze(graph_iri: URIRef, content: Graph) -> bytes:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def checksum_graph(release: URIRef, digest: str) -> Graph:
-    """``release spdx:checksum [ spdx:algorithm sha256 ; spdx:checksumValue digest ]``."""
-    g = bind_prefixes(Graph())
-    node = BNode()
-    g.add((release, SPDX.checksum, node))
-    g.add((node, RDF.type, SPDX.Checksum))
-    g.add((node, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-    g.add((node, SPDX.checksumValue, Literal(digest, datatype=XSD.hexBinary)))
-    return g
 
 
 def recorded_checksum(descriptions: Graph, release: URIRef) -> str | None:
