@@ -12,11 +12,11 @@ from tests.roadmap_sample import load_sample
 from veikart_graph import views_data as vd
 from veikart_graph.store import KnowledgeGraph
 
-TITLES_1 = {
+TITLES_1 = {  # the 2026-08 codes and titles (the delivery list's "Strategisk delmål")
     "1A": "Innbygger skal ha mulighet for å administrere behandlingsforløp, digital dialog og "
           "innsynstjenester gjennom Helsenorge",
     "1B": "Innbyggere skal ha tilgang på velferdsteknologi og digital hjemmeoppfølging",
-    "1E": "Innbyggere skal ha tilgang på elektronisk helsekort for gravide",
+    "1F": "Gravide skal ha tilgang på digitalt helsekort for gravide",
 }
 
 
@@ -46,6 +46,8 @@ def test_home_has_the_strategy_vision_period_and_five_goals_in_order(graph):
 # vk:contributesToTransitive the views use): the two must agree.
 INDEPENDENT_COUNTS = {
     "subgoals": "?x vk:subGoalOf ?g",
+    "groups": "?x a vk:ActivityGroup ; vk:contributesTo/vk:subGoalOf ?g",
+    "deliveries": "?x a vk:Delivery ; vk:activityGroup/vk:contributesTo/vk:subGoalOf ?g",
     "activities": "?x a vk:Activity ; vk:contributesTo/vk:subGoalOf? ?g",
     "measures": "?x a vk:PortfolioMeasure ; (vk:supportsGoal|vk:contributesTo)/vk:subGoalOf? ?g",
     "indicators": "?x a vk:Indicator ; vk:measures/(vk:benefitStatementOf|vk:subGoalOf)* ?g",
@@ -66,17 +68,26 @@ def test_home_counts_match_an_independent_query(graph):
     for goal in vd.home(graph, "nb").goals:
         for name in INDEPENDENT_COUNTS:
             assert getattr(goal, name) == expected.get((goal.ref.iri, name), 0), (goal.ref.notation, name)
-    assert vd.home(graph, "nb").goals[0].subgoals == 5
+    assert [g.subgoals for g in vd.home(graph, "nb").goals] == [6, 5, 3, 3, 3]  # 1A–1F, 2A–2E, 3A–3C …
+
+
+def test_home_totals_are_counted_in_the_graph(graph):
+    """Item 7 of issue 12: the home page's counts by kind come from the graph, one query."""
+    totals = vd.home(graph, "nb").totals
+    assert (totals["deliveries"], totals["groups"], totals["subgoals"], totals["goals"]) == (263, 54, 20, 5)
+    for name, cls in vd.TOTAL_CLASSES.items():
+        rows = graph.select(f"SELECT (COUNT(DISTINCT ?x) AS ?n) {{ ?x a <{cls}> }}")
+        assert totals[name] == int(rows[0]["n"].value), name
 
 
 # ------------------------------------------------------------------------------------ goal, sub-goal
 
 def test_goal_1_lists_its_sub_goals_in_order_with_exact_titles(graph):
     page = vd.goal_page(graph, vd.iri_of("mal", "1"), "nb")
-    assert [s.ref.notation for s in page.subgoals] == ["1A", "1B", "1C", "1D", "1E"]
+    assert [s.ref.notation for s in page.subgoals] == ["1A", "1B", "1C", "1D", "1E", "1F"]
     titles = {s.ref.notation: s.ref.label.value for s in page.subgoals}
     assert {k: titles[k] for k in TITLES_1} == TITLES_1
-    assert {s.ref.notation for s in page.subgoals if s.ref.uncertain} == {"1C", "1D"}
+    assert {s.ref.notation for s in page.subgoals if s.ref.uncertain} == set()
 
 
 def test_goal_1_groups_activities_by_phase_and_says_when_it_is_not_stated(graph):

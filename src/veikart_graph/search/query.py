@@ -53,7 +53,8 @@ TIER = 1e9  # ordering: exact code matches, then exact label matches, then the r
 ROADMAP, CONTEXT, REFERENCE = 1.3, 0.8, 0.6
 TYPE_PRIOR = {
     **dict.fromkeys(("Goal", "SubGoal", "Activity", "PortfolioMeasure"), ROADMAP),
-    **dict.fromkeys(("ActivityGroup", "Delivery", "Deliverable", "Organisation", "GovernanceBody", "UserGroup", "Phase"), 1.1),
+    **dict.fromkeys(("ActivityGroup", "Delivery", "Deliverable", "Organisation", "GovernanceBody", "UserGroup",
+                     "Phase"), 1.1),
     **dict.fromkeys(("PortfolioProject", "RelatedInitiative"), CONTEXT),
     **dict.fromkeys(("Status", "RiskLevel", "Role", "ValueKind", "PortfolioSegment"), REFERENCE),
 }
