@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from .cache import per_graph
 from .charts import text_colour_on
 from .namespaces import VK
 from .store import KnowledgeGraph
@@ -318,12 +319,20 @@ SELECT ?d ?p ?o WHERE {
 }"""
 
 
+@per_graph
+def _delivery_rows(graph: KnowledgeGraph) -> tuple[list, list]:
+    """The two queries' rows, read once per snapshot (a snapshot never changes)."""
+    return graph.select(DELIVERIES_QUERY), graph.select(DELIVERY_EXTRAS_QUERY)
+
+
 def load_deliveries(graph: KnowledgeGraph, lang: str) -> list[Segment]:
-    """Every delivery of the list with its phase(s), dates, status and notes (two queries)."""
+    """Every delivery of the list with its phase(s), dates, status and notes (two queries, cached
+    per snapshot; the objects are built per call and language)."""
     cat = catalog(graph)
     phases = {p.ref.iri: p for p in load_phases(graph, lang)}
     found: dict[str, Segment] = {}
-    for row in graph.select(DELIVERIES_QUERY):
+    rows, extras = _delivery_rows(graph)
+    for row in rows:
         iri = row["d"].value
         if iri in found:  # a second value of a single-valued property: keep the first, SHACL reports it
             continue
@@ -336,7 +345,7 @@ def load_deliveries(graph: KnowledgeGraph, lang: str) -> list[Segment]:
             group=row["group"].value, subgoal=row["sg"].value)
     notes: dict[str, list[ox.Literal]] = {}
     descriptions: dict[str, list[ox.Literal]] = {}
-    for row in graph.select(DELIVERY_EXTRAS_QUERY):
+    for row in extras:
         segment, pred, obj = found.get(row["d"].value), row["p"].value, row["o"]
         if segment is None:
             continue
