@@ -77,11 +77,11 @@ class ImportPlan:
     """The files an import would write (path → Turtle) and what it changes."""
 
     files: dict[Path, str | bytes] = field(default_factory=dict)
-    removals: list[Path] = field(default_factory=list)
     rows: int = 0
     old_data: Graph | None = None
     new_data: Graph | None = None
     labels: Labeller | None = None
+    removals: list[Path] = field(default_factory=list)  # files the import deletes
 
     def changes(self, lang: str) -> str:
         summaries = summarise(diff_graphs(self.old_data, self.new_data), self.labels, lang)
