@@ -102,8 +102,8 @@ def test_json_shape(client) -> None:
 
 
 def test_json_paging_reaches_every_result(client) -> None:
-    first = get_json(client, "/search.json?q=helse&limit=100")
-    seen, url = [], "/search.json?q=helse&limit=9"
+    first = get_json(client, "/search.json?q=helsenorge&limit=100")  # more than 9, fewer than 100
+    seen, url = [], "/search.json?q=helsenorge&limit=9"
     while url:
         page = get_json(client, url)
         seen += [r["iri"] for r in page["results"]]
