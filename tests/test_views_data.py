@@ -357,3 +357,9 @@ def test_sub_goal_page_lists_its_groups_with_their_deliveries(graph):
     ids = {d.segment.identifier for grp in page.groups for line in grp.lines for d in line.segments}
     assert ids == sparql_ids(graph, "?d vk:contributesTo <https://w3id.org/veikart/id/delmal/2b>")
     assert page.deliveries == len(ids) > 0
+
+
+def test_the_totals_query_counts_every_class_the_home_page_names():
+    """TOTALS_QUERY is constant text (no splicing): its VALUES must list every TOTAL_CLASSES class."""
+    for cls in vd.TOTAL_CLASSES.values():
+        assert "vk:" + str(cls).rsplit("/", 1)[-1] in vd.TOTALS_QUERY

@@ -100,11 +100,15 @@ TOTAL_CLASSES = {"deliveries": VK.Delivery, "groups": VK.ActivityGroup, "subgoal
                  "organisations": VK.Organisation}
 
 
+TOTALS_QUERY = """SELECT ?k (COUNT(DISTINCT ?x) AS ?n) {
+  VALUES ?k { vk:Delivery vk:ActivityGroup vk:SubGoal vk:Goal vk:Activity vk:PortfolioMeasure vk:Indicator
+              vk:Organisation }
+  ?x a ?k } GROUP BY ?k"""
+
+
 def totals(graph: KnowledgeGraph) -> dict[str, int]:
     """How many entities of each ``TOTAL_CLASSES`` class the graph has (one query)."""
-    values = " ".join(f"<{iri}>" for iri in TOTAL_CLASSES.values())
-    rows = graph.select(f"SELECT ?k (COUNT(DISTINCT ?x) AS ?n) {{ VALUES ?k {{ {values} }} ?x a ?k }} GROUP BY ?k")
-    found = {r["k"].value: int(r["n"].value) for r in rows}
+    found = {r["k"].value: int(r["n"].value) for r in graph.select(TOTALS_QUERY)}
     return {name: found.get(str(iri), 0) for name, iri in TOTAL_CLASSES.items()}
 
 
