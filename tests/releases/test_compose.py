@@ -231,3 +231,21 @@ def test_without_a_releases_folder_there_are_no_releases(tmp_path):
     releases = compose_releases(tmp_path, load_sources(tmp_path))
     assert releases.releases == [] and releases.graphs() == {}
     assert Literal("x") not in set(releases.descriptions.objects())
+
+
+def test_a_frozen_release_is_validated_once_per_shapes(project, tmp_path, monkeypatch):
+    """The build remembers which frozen contents conformed to which shapes and ontology; a
+    change of the shapes validates again."""
+    import veikart_graph.releases.compose as compose
+
+    calls = []
+    real_validate = compose.validate_release
+    monkeypatch.setattr(compose, "validate_release", lambda r, c, s: (calls.append(r.version), real_validate(r, c, s)))
+    cache = tmp_path / "cache"
+    compose_releases(project, load_sources(project), cache=cache)
+    compose_releases(project, load_sources(project), cache=cache)
+    assert calls == ["ehelse", "2026-11"]
+    shapes = project / "shapes" / "release.ttl"
+    shapes.write_text(shapes.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    compose_releases(project, load_sources(project), cache=cache)
+    assert calls == ["ehelse", "2026-11", "ehelse", "2026-11"]

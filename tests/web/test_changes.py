@@ -259,3 +259,21 @@ def test_the_retirement_is_in_the_changes_and_the_feed(retired_client):
 
 def test_entities_still_in_the_current_release_are_not_gone(retired_client):
     assert retired_client.get(HEALTH_CARD).status_code == 303
+
+
+def test_an_older_release_shows_the_phase_names_it_published(client):
+    """The phases were renamed in 2026-08 on the same concepts; /release/2026-11/… keeps the
+    older name, the current page the new one with the older as an alternative."""
+    old = Page(client.get("/release/2026-11/id/fase/nasjonal-utvikling", headers=HTML).get_data(as_text=True))
+    assert "Nasjonal utvikling" in old.text and "Utvikling og begrenset utprøving" not in old.text.split("Historikk")[0]
+    new = Page(client.get("/page/id/fase/nasjonal-utvikling", headers=HTML).get_data(as_text=True))
+    assert "Utvikling og begrenset utprøving" in new.text and "Nasjonal utvikling" in new.text
+
+
+def test_a_sub_goal_keeps_its_iri_under_its_new_code(client):
+    """1E of 2026-11 is 1F of 2026-08: one IRI, the release page shows the older code and title."""
+    old = Page(client.get("/release/2026-11/id/delmal/1e", headers=HTML).get_data(as_text=True)).text
+    assert "Innbyggere skal ha tilgang på elektronisk helsekort for gravide" in old and "1E" in old
+    new = Page(client.get("/page/id/delmal/1e", headers=HTML).get_data(as_text=True)).text
+    assert "Gravide skal ha tilgang på digitalt helsekort for gravide" in new and "1F" in new
+    assert "Kode: 1E → 1F" in new.split("Historikk")[-1]

@@ -16,6 +16,7 @@ composed backwards through overlays, ``remove.ttl``/``add.ttl``; those files are
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from rdflib.namespace import DCTERMS
 
 from ..errors import NotConformingError, SourceError
 from ..namespaces import VK, VKG, VKID, VOID, bind_prefixes
-from ..sources import Sources, parse_file
+from ..sources import Sources, hash_files, parse_file
 from ..validation import validate
 from .frozen import CONTENT_FILE, edition_code_lists, read_frozen
 
@@ -90,11 +91,12 @@ def release_files(root: Path) -> list[Path]:
     return sorted([*folder.rglob("*.ttl"), *folder.rglob(CONTENT_FILE)])
 
 
-def compose_releases(root: Path, sources: Sources, *, check: bool = True) -> Releases:
+def compose_releases(root: Path, sources: Sources, *, check: bool = True, cache: Path | None = None) -> Releases:
     """All releases of ``root`` composed over ``sources.data`` (the current release).
 
     With ``check``, each older release is validated against the shapes (``NotConformingError``).
-    No ``releases/`` folder gives no releases.
+    A frozen content that conformed to the same shapes and ontology before is not validated
+    again when ``cache`` (a folder) remembers it. No ``releases/`` folder gives no releases.
     """
     descriptions, found = read_descriptions(root)
     if not found:
@@ -105,8 +107,24 @@ def compose_releases(root: Path, sources: Sources, *, check: bool = True) -> Rel
     describe_releases(releases)
     if check:
         for release in chain[:-1]:
+            mark = _validated_mark(cache, release, sources)
+            if mark is not None and mark.exists():
+                continue
             validate_release(release, contents[release.version], sources)
+            if mark is not None:
+                mark.parent.mkdir(parents=True, exist_ok=True)
+                mark.touch()
     return releases
+
+
+def _validated_mark(cache: Path | None, release: Release, sources: Sources) -> Path | None:
+    """``cache/<sha256 of the frozen file, shapes and ontology>``: present once that content
+    has conformed to those shapes."""
+    if cache is None:
+        return None
+    digest = hashlib.sha256((release.folder / CONTENT_FILE).read_bytes())
+    digest.update(hash_files([p for p in sources.files if p.parent.name in ("ontology", "shapes")]).encode())
+    return cache / f"{release.version}-{digest.hexdigest()}"
 
 
 def read_descriptions(root: Path) -> tuple[Graph, list[Release]]:
