@@ -363,3 +363,18 @@ def test_the_totals_query_counts_every_class_the_home_page_names():
     """TOTALS_QUERY is constant text (no splicing): its VALUES must list every TOTAL_CLASSES class."""
     for cls in vd.TOTAL_CLASSES.values():
         assert "vk:" + str(cls).rsplit("/", 1)[-1] in vd.TOTALS_QUERY
+
+
+def test_phase_overview_counts_the_list_rows_naming_each_phase(graph):
+    overview = vd.phase_overview(graph, "nb")
+    rows = graph.select("SELECT ?p (COUNT(?d) AS ?n) { ?d a vk:Delivery ; vk:phase ?p } GROUP BY ?p")
+    assert overview.deliveries == {r["p"].value: int(r["n"].value) for r in rows}
+    assert (overview.deliveries_without_phase, overview.delivery_total) == (3, 263)
+
+
+def test_phase_page_lists_exactly_the_deliveries_naming_that_phase(graph):
+    page = vd.phase_page(graph, vd.iri_of("fase", "tilpasning"), "nb")
+    ids = {d.segment.identifier for sg in page.deliveries for grp in sg.groups for line in grp.lines
+           for d in line.segments}
+    assert ids == sparql_ids(graph, "?d vk:phase <https://w3id.org/veikart/id/fase/tilpasning>")
+    assert page.delivery_count == len(ids) > 0

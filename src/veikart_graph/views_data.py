@@ -425,6 +425,11 @@ class PhasePage:
     items: list[Item]
     items_without_phase: int
     total: int
+    deliveries: list[SubGoalLines] = field(default_factory=list)  # the list's rows naming this phase
+
+    @property
+    def delivery_count(self) -> int:
+        return sum(g.segment_count for sg in self.deliveries for g in sg.groups)
 
 
 @dataclass
@@ -434,19 +439,26 @@ class PhaseOverview:
     phases: list[tuple[Phase, int]]
     without_phase: int
     total: int
+    deliveries: dict[str, int] = field(default_factory=dict)  # phase IRI → rows of the list naming it
+    deliveries_without_phase: int = 0
+    delivery_total: int = 0
 
 
 def phase_overview(graph: KnowledgeGraph, lang: str) -> PhaseOverview:
     items = load_items(graph, lang)
     counts = [(p, sum(1 for i in items if i.phase == p)) for p in load_phases(graph, lang)]
-    return PhaseOverview(counts, sum(1 for i in items if i.phase is None), len(items))
+    segments = load_deliveries(graph, lang)
+    per_phase = {p.ref.iri: sum(1 for s in segments if p in s.phases) for p, _ in counts}
+    return PhaseOverview(counts, sum(1 for i in items if i.phase is None), len(items), per_phase,
+                         sum(1 for s in segments if not s.phases), len(segments))
 
 
 def phase_page(graph: KnowledgeGraph, phase: str, lang: str) -> PhasePage:
     items = load_items(graph, lang)
     chosen = next(p for p in load_phases(graph, lang) if p.ref.iri == phase)
     return PhasePage(details(graph, phase, lang), chosen, [i for i in items if i.phase == chosen],
-                     sum(1 for i in items if i.phase is None), len(items))
+                     sum(1 for i in items if i.phase is None), len(items),
+                     deliveries_under(graph, lang, TimelineFilter(phase=phase)))
 
 
 # ------------------------------------------------------------------------------------ timeline

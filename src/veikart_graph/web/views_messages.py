@@ -234,6 +234,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "vk_total_measures": {"nb": "Tiltak i porteføljen", "en": "Portfolio measures"},
     "vk_total_indicators": {"nb": "Indikatorer", "en": "Indicators"},
     "vk_total_organisations": {"nb": "Organisasjoner", "en": "Organisations"},
+    "vk_deliveries_naming_phase": {"nb": "Leveranser i veikartlisten", "en": "Deliveries of the roadmap list"},
+    "vk_delivery_phase_note": {"nb": "{n} av {total} leveranser i veikartlisten har ingen fase oppgitt.",
+                               "en": "{n} of {total} deliveries of the roadmap list have no phase stated."},
+    "vk_deliveries_in_phase": {"nb": "Leveranser i denne fasen", "en": "Deliveries in this phase"},
+    "vk_deliveries_in_phase_note": {
+        "nb": "Rader i veikartlisten som nevner fasen, også der raden spenner over flere faser.",
+        "en": "Rows of the roadmap list that name this phase, also where a row spans several phases."},
     "vk_totals_heading": {"nb": "Veikartet i tall", "en": "The roadmap in numbers"},
     "vk_totals_note": {"nb": "Talt i grafen ved hver forespørsel.", "en": "Counted in the graph on every request."},
     "vk_filter": {"nb": "Filtrer", "en": "Filter"},
