@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from veikart_graph.cli import main
+from veikart_graph.errors import SourceError
 
 from .project import PREFIXES, ROOT
 
@@ -52,3 +54,38 @@ def test_diff_of_two_turtle_files(tmp_path):
 def test_help_has_an_example():
     result = CliRunner().invoke(main, ["diff", "--help"])
     assert result.exit_code == 0 and "Example:" in result.output and "veikart-graph diff" in result.output
+
+
+def test_freeze_records_a_deliberate_erratum_of_an_older_release(tmp_path):
+    """A hand-edited content.nq stops the build until `freeze` rewrites it canonically and records
+    its new SHA-256; the change is printed in words. The current release cannot be frozen so."""
+    from veikart_graph.releases import compose_releases
+    from veikart_graph.sources import load_sources
+
+    from .project import copy_project
+
+    project = copy_project(tmp_path / "p")
+    content = project / "releases" / "ehelse" / "content.nq"
+    graph = "<https://w3id.org/veikart/graph/release/ehelse>"
+    note = ('<https://w3id.org/veikart/id/aktivitet/e-multidose> <http://www.w3.org/2004/02/skos/core#note> '
+            '"Rettet etter publisering"@nb {} .\n')
+    corrected = tmp_path / "rettet.nq"
+    corrected.write_bytes(content.read_bytes() + note.format(graph).encode())
+    result = CliRunner().invoke(main, ["--root", str(project), "freeze", "ehelse", "--content", str(corrected)])
+    assert result.exit_code == 0, result.output
+    assert "Merknad lagt til: Rettet etter publisering" in result.output
+    ehelse = compose_releases(project, load_sources(project), check=False).contents["ehelse"]
+    assert any(str(o) == "Rettet etter publisering" for o in ehelse.objects())
+    content.write_bytes(content.read_bytes().replace(b"Rettet etter publisering", b"Rettet to ganger"))
+    with pytest.raises(SourceError, match="has changed since the release was frozen"):
+        compose_releases(project, load_sources(project), check=False)
+    assert CliRunner().invoke(main, ["--root", str(project), "freeze", "ehelse"]).exit_code == 0
+    ehelse = compose_releases(project, load_sources(project), check=False).contents["ehelse"]
+    assert any(str(o) == "Rettet to ganger" for o in ehelse.objects())
+    refused = CliRunner().invoke(main, ["--root", str(project), "freeze", "2026-08"])
+    assert refused.exit_code == 2 and "is the current release" in refused.output
+
+
+def test_freeze_help_has_an_example():
+    result = CliRunner().invoke(main, ["freeze", "--help"])
+    assert result.exit_code == 0 and "Example:" in result.output and "veikart-graph freeze" in result.output
