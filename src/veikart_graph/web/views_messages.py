@@ -241,6 +241,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "vk_deliveries_in_phase_note": {
         "nb": "Rader i veikartlisten som nevner fasen, også der raden spenner over flere faser.",
         "en": "Rows of the roadmap list that name this phase, also where a row spans several phases."},
+    "vk_status_column": {"nb": "Status", "en": "Status"},  # planning status, short enough for the column
     "vk_totals_heading": {"nb": "Veikartet i tall", "en": "The roadmap in numbers"},
     "vk_totals_note": {"nb": "Talt i grafen ved hver forespørsel.", "en": "Counted in the graph on every request."},
     "vk_filter": {"nb": "Filtrer", "en": "Filter"},
