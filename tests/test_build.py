@@ -41,7 +41,8 @@ def test_real_data_builds_and_conforms(snapshot):
     manifest = snapshot.manifest
     assert set(manifest.triples_by_graph) == {
         f"https://w3id.org/veikart/graph/{g}" for g in (
-            "data", "inferred", "ontology", "shapes", "metadata", "release/ehelse", "release/2026-11")}
+            "data", "inferred", "ontology", "shapes", "metadata",
+            "release/ehelse", "release/2026-11", "release/2026-08")}
     assert (snapshot.path / "search.sqlite").is_file()
     assert manifest.entities_by_class[str(VK.Goal)] == 5
     assert len(manifest.hash) == 64

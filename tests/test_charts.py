@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from veikart_graph import charts
 from veikart_graph.charts import (
     ChartValue,
     contrast_ratio,
@@ -100,3 +101,45 @@ def test_line_chart_with_one_year_centres_it():
     chart = line_chart([ChartValue(2023, Decimal(274), "274")])
     point = chart.lines["measured"][0]
     assert point.x == pytest.approx(chart.left + chart.plot_width / 2)
+
+
+# ------------------------------------------------------------------------------------ delivery segments
+
+AXIS = list(range(2024, 2031))
+
+
+def test_month_line_counts_months_from_january_of_the_first_year():
+    assert charts.month_line(2024, "2024-01-01") == 1
+    assert charts.month_line(2024, "2026-07-01") == 31
+
+
+def test_a_segment_with_both_dates_runs_from_start_month_through_end_month():
+    assert charts.segment_bars(AXIS, [("2025-01-01", "2026-12-31")]) == [charts.Bar(13, 37, "given")]
+
+
+def test_no_end_date_runs_to_the_next_later_start_of_the_line_else_is_an_open_marker():
+    bars = charts.segment_bars(AXIS, [("2026-10-01", None), ("2027-04-01", None)])
+    assert bars == [charts.Bar(34, 40, "until-next"), charts.Bar(40, 40 + charts.OPEN_MONTHS, "open")]
+
+
+def test_end_before_start_is_never_drawn_backwards():
+    """Row 'Innføring' of SFM: start 01.01.2027, end 01.11.2025 (a data-quality note says so)."""
+    assert charts.segment_bars(AXIS, [("2027-01-01", "2025-11-01")]) == [charts.Bar(37, 43, "open")]
+
+
+def test_a_row_without_start_is_not_drawn_and_an_open_marker_stops_at_the_axis_end():
+    bars = charts.segment_bars(AXIS, [(None, None), ("2030-10-01", None)])
+    assert bars == [None, charts.Bar(82, 85, "open")]
+
+
+def test_grid_stylesheet_has_a_start_and_end_class_for_every_grid_line():
+    css = charts.grid_stylesheet([2025, 2026])
+    assert "grid-template-columns: repeat(24, minmax(0, 1fr))" in css
+    assert ".gs-25 { grid-column-start: 25; }" in css and ".ge-25 { grid-column-end: 25; }" in css
+    assert ".gs-26" not in css
+    assert "background-size: calc(100% / 2) 100%" in css
+
+
+def test_dates_are_written_as_the_delivery_list_writes_them_in_bokmal():
+    assert charts.format_date("2026-07-01", "nb") == "01.07.2026"
+    assert charts.format_date("2026-07-01", "en") == "2026-07-01"

@@ -11,7 +11,7 @@ from rdflib import Literal
 
 from tests.conftest import ROOT
 from veikart_graph.examples import load_examples
-from veikart_graph.namespaces import GRAPH_SHAPES
+from veikart_graph.namespaces import GRAPH_SHAPES, QUERYABLE_GRAPHS
 from veikart_graph.store import KnowledgeGraph
 
 # Left out: federated queries (need a remote endpoint) and the app's own text-search
@@ -22,10 +22,11 @@ EXAMPLES = [e for e in load_examples(ROOT / "queries")
 
 @pytest.fixture(scope="module")
 def rdflib_graph(snapshot) -> rdflib.Dataset:
-    """rdflib's engine over the same default graph: the union of every named graph except the
-    shapes (as our endpoint's)."""
-    shapes = f"<{GRAPH_SHAPES}> .".encode()
-    lines = [line for line in snapshot.dataset_path.read_bytes().splitlines() if not line.endswith(shapes)]
+    """rdflib's engine over the same default graph: the union of the queryable graphs (as our
+    endpoint's): not the shapes, and not the older releases' content graphs, which differ from
+    the current data since 2026-08."""
+    keep = tuple(f"<{g}> .".encode() for g in QUERYABLE_GRAPHS)
+    lines = [line for line in snapshot.dataset_path.read_bytes().splitlines() if line.endswith(keep)]
     dataset = rdflib.Dataset(default_union=True)
     dataset.parse(data=b"\n".join(lines), format="nquads")
     return dataset

@@ -81,7 +81,7 @@ def test_export_then_import_gives_the_same_graph(project: Path, rows, fmt: str):
     table = project / f"aktiviteter.{fmt}"
     table.write_bytes(write_csv(rows) if fmt == "csv" else write_xlsx(rows))
     before = set(load_sources(project).data)
-    plan = plan_import(project, table, "2026-11")
+    plan = plan_import(project, table, "2026-08")
     write_plan(plan)
     assert set(load_sources(project).data) == before
     assert plan.changes("nb") == ""
@@ -106,7 +106,7 @@ def test_the_template_has_the_layout_and_two_real_rows_that_import_cleanly(proje
         header, rows = read_table(TEMPLATE.with_suffix(suffix))
         assert header == list(COLUMNS) and len(rows) == 2
         assert all(row.cells["tittel_nb"] and row.cells["kilde"] for row in rows)
-        assert plan_import(project, TEMPLATE.with_suffix(suffix), "2026-11").changes("nb") == ""
+        assert plan_import(project, TEMPLATE.with_suffix(suffix), "2026-08").changes("nb") == ""
     book = openpyxl.load_workbook(TEMPLATE.with_suffix(".xlsx"))
     assert book.sheetnames == ["Aktiviteter", "Kolonner"]
 
@@ -114,7 +114,7 @@ def test_the_template_has_the_layout_and_two_real_rows_that_import_cleanly(proje
 def test_a_semicolon_separated_csv_with_a_byte_order_mark_is_read(project: Path, rows):
     table = save_csv(project / "excel.csv", rows, delimiter=";")
     table.write_bytes("\ufeff".encode() + table.read_bytes())
-    assert plan_import(project, table, "2026-11").changes("nb") == ""
+    assert plan_import(project, table, "2026-08").changes("nb") == ""
 
 
 # ----------------------------------------------------------------------------- bad rows
@@ -123,11 +123,11 @@ VALID_UNKNOWN_ORG = "974761076"  # a well-formed number (mod-11) of no organisat
 
 BAD_CELLS = [
     ("fase", "Innføringg", "Rad 3, kolonne 'fase': 'Innføringg' er ikke en kjent fase. Gyldige: Konsept, "
-     "Nasjonal utvikling, Tilpasning, Innføring, Ny praksis i bruk.",
+     "Utvikling og begrenset utprøving, Tilpasning og utvidet utprøving, Innføring, Ny praksis i bruk.",
      "Row 3, column 'fase': 'Innføringg' is not a known phase. Valid: Konsept"),
     ("fase", "Konsept; Innføring", "Rad 3, kolonne 'fase': 'Konsept; Innføring' har flere verdier",
      "takes only one"),
-    ("delmal", "1F", "Rad 3, kolonne 'delmal': '1F' er ikke et kjent delmål eller mål. Gyldige: 1A",
+    ("delmal", "1G", "Rad 3, kolonne 'delmal': '1G' er ikke et kjent delmål eller mål. Gyldige: 1A",
      "is not a known sub-goal or goal"),
     ("eier", "983887407", "Rad 3, kolonne 'eier': '983887407' er ikke et gyldig organisasjonsnummer",
      "is not a valid organisation number"),
@@ -165,7 +165,7 @@ def test_each_kind_of_bad_cell_gives_its_message_and_writes_nothing(project: Pat
 
 def failure(project: Path, table: Path) -> list:
     with pytest.raises(ImportFailed) as caught:
-        plan_import(project, table, "2026-11")
+        plan_import(project, table, "2026-08")
     return caught.value.errors
 
 
@@ -177,7 +177,7 @@ def test_the_command_lists_the_errors_exits_1_and_writes_nothing(project: Path, 
     rows[1]["fase"] = "Innføringg"
     before = fingerprint(project)
     result = CliRunner().invoke(main, ["--root", str(project), "import", str(save_csv(project / "b.csv", rows)),
-                                       "--release", "2026-11", "--lang", lang])
+                                       "--release", "2026-08", "--lang", lang])
     assert result.exit_code == 1
     assert result.output.startswith(first) and result.output.endswith(last)
     assert fingerprint(project) == before
@@ -194,7 +194,7 @@ def test_every_error_is_reported_not_only_the_first(project: Path, rows):
     rows[2]["start"] = "neste år"
     rows[3]["delmal"] = "9Z"
     with pytest.raises(ImportFailed) as caught:
-        plan_import(project, save_csv(project / "bad.csv", rows), "2026-11")
+        plan_import(project, save_csv(project / "bad.csv", rows), "2026-08")
     assert [(e.row, e.column) for e in caught.value.errors] == [(2, "fase"), (4, "start"), (5, "delmal")]
 
 
@@ -203,7 +203,7 @@ def test_a_shape_violation_is_the_error_of_its_row(project: Path, rows):
     rows.append({**{c: "" for c in COLUMNS}, "id": "ny-aktivitet", "tittel_nb": "Ny aktivitet",
                  "kilde": "https://www.ehelse.no/veikart/1b"})
     with pytest.raises(ImportFailed) as caught:
-        plan_import(project, save_csv(project / "bad.csv", rows), "2026-11")
+        plan_import(project, save_csv(project / "bad.csv", rows), "2026-08")
     (error,) = caught.value.errors
     assert (error.row, error.column) == (7, "delmal") and "contributesTo" in error.en
 
@@ -212,7 +212,7 @@ def test_a_wrong_header_names_the_columns(project: Path, rows):
     table = project / "bad.csv"
     table.write_text("id,tittel,fase\nx,Y,Konsept\n", encoding="utf-8")
     with pytest.raises(ImportFailed) as caught:
-        plan_import(project, table, "2026-11")
+        plan_import(project, table, "2026-08")
     texts = [e.text("en") for e in caught.value.errors]
     assert "Row 1: the column 'tittel_nb' is missing from the header row. The columns are: id, tittel_nb" in texts[0]
     assert any("unknown column 'tittel'" in t for t in texts)
@@ -220,7 +220,7 @@ def test_a_wrong_header_names_the_columns(project: Path, rows):
 
 def test_an_unreadable_file_exits_2(project: Path):
     result = CliRunner().invoke(main, ["--root", str(project), "import", str(project / "nope.csv"),
-                                       "--release", "2026-11"])
+                                       "--release", "2026-08"])
     assert result.exit_code == 2 and "file not found" in result.output
 
 
@@ -241,22 +241,24 @@ def test_publishing_a_new_release_keeps_the_older_ones_as_they_were(project: Pat
     assert result.exit_code == 0, result.output
     assert "Fase lagt til: Innføring" in result.output
     releases = compose_releases(project, load_sources(project), check=False)
-    assert [r.version for r in releases.releases] == ["ehelse", "2026-11", "2027-01"]
-    for version in ("ehelse", "2026-11"):
+    assert [r.version for r in releases.releases] == ["ehelse", "2026-11", "2026-08", "2027-01"]
+    for version in ("ehelse", "2026-11", "2026-08"):
         assert set(releases.contents[version]) == set(releases_before.contents[version])
-    build_project(project)  # the new release and the recomputed overlay validate
-    diff = CliRunner().invoke(main, ["--root", str(project), "diff", "2026-11", "2027-01"])
+    frozen = project / "releases" / "2026-08" / "content.nq"
+    assert frozen.is_file() and "spdx:checksum" in (frozen.parent / "release.ttl").read_text(encoding="utf-8")
+    build_project(project)  # the new release and the frozen one validate
+    diff = CliRunner().invoke(main, ["--root", str(project), "diff", "2026-08", "2027-01"])
     assert "Fase lagt til: Innføring" in diff.output and "Start lagt til: 2024" in diff.output
 
 
 def test_correcting_the_current_release_does_not_change_older_ones(project: Path, rows):
-    before = compose_releases(project, load_sources(project), check=False).contents["ehelse"]
-    rows[0]["fase"] = "Tilpasning"
-    plan = plan_import(project, save_csv(project / "rettet.csv", rows), "2026-11")
+    """Older releases are frozen: a correction writes nothing under releases/."""
+    before = {p: p.read_bytes() for p in (project / "releases").rglob("*")if p.is_file()}
+    rows[0]["fase"] = "Tilpasning og utvidet utprøving"
+    plan = plan_import(project, save_csv(project / "rettet.csv", rows), "2026-08")
     write_plan(plan)
-    assert project / "releases" / "ehelse" / "remove.ttl" in plan.files
-    after = compose_releases(project, load_sources(project), check=False).contents["ehelse"]
-    assert set(after) == set(before)
+    assert not [p for p in plan.files if "releases" in p.parts]
+    assert {p: p.read_bytes() for p in (project / "releases").rglob("*") if p.is_file()} == before
 
 
 def test_dry_run_writes_nothing(project: Path, rows):
@@ -269,7 +271,7 @@ def test_dry_run_writes_nothing(project: Path, rows):
 
 
 @pytest.mark.parametrize(("version", "issued", "message"), [
-    ("ehelse", None, "is older than the current release 2026-11"),
+    ("ehelse", None, "is older than the current release 2026-08"),
     ("Utgave 3", None, "is not a valid release name"),
     ("2027-01", "januar 2027", "is not a date (YYYY-MM-DD)"),
 ])

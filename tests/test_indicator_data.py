@@ -30,4 +30,4 @@ def test_real_indicator_has_its_measured_values_per_year(graph):
 def test_indicator_list_names_what_each_measures(graph):
     found = {i.ref.key: i for i in idata.indicators(graph, "nb")}
     assert found["digital-kontakt-helsetjenesten"].observations == 5
-    assert [m.notation for m in found["pll-andel-prioriterte-aktorer"].measures] == ["2B"]
+    assert [m.notation for m in found["pll-andel-prioriterte-aktorer"].measures] == ["2D"]  # PLL: 2D in 2026-08

@@ -57,3 +57,41 @@ def test_items_have_a_span_from_start_and_end_year(sample):
 def test_group_by_phase_puts_unknown_phase_last(sample):
     groups = ri.group_by_phase(ri.load_items(sample, "nb"))
     assert [g.phase.key if g.phase else None for g in groups] == ["konsept", "innforing", None]
+
+
+# ------------------------------------------------------------------------------------ deliveries
+
+@pytest.fixture(scope="module")
+def segments(graph) -> dict[str, ri.Segment]:
+    return {s.identifier: s for s in ri.load_deliveries(graph, "en")}
+
+
+def test_every_delivery_is_loaded_once_in_list_order(graph, segments):
+    loaded = ri.load_deliveries(graph, "nb")
+    assert len(loaded) == len(segments) == 263
+    assert [s.row for s in loaded] == sorted(s.row for s in loaded)
+
+
+def test_a_span_names_its_phases_in_order_and_keeps_the_cell_as_published(segments):
+    span = segments["56876000020125031"]
+    assert span.phase_text == ri.Text("Utvikling - tilpasning", "nb")
+    assert [p.key for p in span.phases] == ["nasjonal-utvikling", "tilpasning"]
+    assert span.css_class == "phase-none"  # drawn in stripes, one per phase
+
+
+def test_a_row_with_an_empty_phase_cell_has_no_phase_and_says_why(segments):
+    row = segments["56876000020123113"]
+    assert row.phases == [] and row.phase_text is None
+    assert row.notes == [ri.Text("The list gives no phase (Veikartfase is empty).", "en")]
+
+
+def test_same_name_in_two_groups_is_two_lines(graph, segments):
+    """'Innføring' is the name of rows in two groups: they are never one line."""
+    lines = [line for line in ri.lines_of(graph, list(segments.values()), "nb") if line.name.value == "Innføring"]
+    assert len(lines) == 2 and len({line.group.iri for line in lines}) == 2
+    assert all(len(line.segments) == 1 for line in lines)
+
+
+def test_tentative_is_the_planning_status_tentativ(segments):
+    assert segments["56876000020107084"].tentative and not segments["56876000020107079"].tentative
+    assert segments["56876000020107084"].status.label == ri.Text("Tentative", "en")

@@ -120,6 +120,8 @@ class Codes:
                 codes.names[_norm(str(label))] = node
                 if getattr(label, "language", None) == "nb":
                     codes.shown.append(str(label))
+            for label in graph.objects(node, SKOS.altLabel):  # older names (a phase renamed in 2026-08)
+                codes.names.setdefault(_norm(str(label)), node)
         return codes
 
 

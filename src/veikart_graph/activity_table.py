@@ -50,8 +50,10 @@ HELP = {  # column -> (bokmål, English), for the template's "Kolonner" sheet
     "eier": ("Eiers organisasjonsnummer (9 siffer), skilt med ;. Nøkkel for organisasjoner uten nummer.",
              "Owners' organisation numbers (9 digits), separated by ;. Key for organisations without one."),
     "brukergrupper": ("Brukergrupper med navn, skilt med ;.", "User groups by name, separated by ;."),
-    "fase": ("Fase: Konsept, Nasjonal utvikling, Tilpasning, Innføring eller Ny praksis i bruk.",
-             "Phase: Konsept, Nasjonal utvikling, Tilpasning, Innføring or Ny praksis i bruk."),
+    "fase": ("Fase: Konsept, Utvikling og begrenset utprøving, Tilpasning og utvidet utprøving, Innføring eller "
+             "Ny praksis i bruk (eldre navn som Nasjonal utvikling og Tilpasning godtas også).",
+             "Phase: Konsept, Utvikling og begrenset utprøving, Tilpasning og utvidet utprøving, Innføring or "
+             "Ny praksis i bruk (older names such as Nasjonal utvikling and Tilpasning are accepted too)."),
     "start": ("Startår (fire siffer).", "Start year (four digits)."),
     "slutt": ("Sluttår (fire siffer).", "End year (four digits)."),
     "status": ("Status: Under kontroll eller Noen utfordringer.", "Status: Under kontroll or Noen utfordringer."),

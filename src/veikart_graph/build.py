@@ -25,10 +25,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import RDF, Graph, URIRef
 
 from . import __version__
+from .canonical import to_nquads
+from .delivery_list import list_files
 from .errors import NotConformingError
 from .inference import infer
 from .metadata import describe_dataset
@@ -39,7 +40,6 @@ from .namespaces import (
     GRAPH_ONTOLOGY,
     GRAPH_SHAPES,
     VKID,
-    bind_prefixes,
 )
 from .releases import compose_releases, release_files
 from .settings import Settings
@@ -87,7 +87,7 @@ def _step(name: str, timings: dict[str, float], progress: Progress) -> Iterator[
 
 def source_files(root: Path) -> list[Path]:
     return [*turtle_files(root / "ontology"), *turtle_files(root / "shapes"),
-            *turtle_files(root / "data"), *release_files(root)]
+            *turtle_files(root / "data"), *list_files(root / "data"), *release_files(root)]
 
 
 def check(settings: Settings, data_files: list[Path] | None = None,
@@ -117,7 +117,8 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
     with _step("infer", timings, progress):
         inferred = infer(sources.data, sources.ontology)
     with _step("releases", timings, progress):
-        releases = compose_releases(settings.root_dir, sources)  # older releases validated here
+        releases = compose_releases(settings.root_dir, sources,  # older releases validated here, once
+                                    cache=settings.snapshot_root / "validated-releases")
     graphs = {
         GRAPH_DATA: sources.data,
         GRAPH_INFERRED: inferred,
@@ -165,22 +166,6 @@ def _run_hooks(staged: Snapshot, graphs: dict[URIRef, Graph], timings: dict[str,
 
 def _register_hooks() -> None:
     import veikart_graph.search.hook  # noqa: F401 - registers the search index hook
-
-
-def to_nquads(graphs: dict[URIRef, Graph]) -> bytes:
-    """Canonical N-Quads of the named graphs (RDFC-1.0 blank node labels, sorted lines), so the
-    same sources always give the same bytes and the same content hash."""
-    out: list[bytes] = []
-    for iri, graph in graphs.items():
-        suffix = f" <{iri}> .".encode()
-        for line in bind_prefixes(graph).serialize(format="nt", encoding="utf-8").splitlines():
-            line = line.strip()
-            if line.endswith(b" ."):
-                out.append(line[:-2] + suffix)
-    dataset = ox.Dataset(ox.parse(b"\n".join(out), format=ox.RdfFormat.N_QUADS))
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    lines = sorted(str(quad) + " ." for quad in dataset)
-    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def entities_by_class(data: Graph) -> dict[str, int]:

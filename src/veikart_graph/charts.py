@@ -57,6 +57,13 @@ def format_number(value: Decimal | float | int, lang: str = "nb") -> str:
     return text
 
 
+def format_date(iso_date: str, lang: str = "nb") -> str:
+    """``2026-07-01`` → ``01.07.2026`` (nb, as the delivery list writes dates) or unchanged (en)."""
+    if lang == "nb" and len(iso_date) == 10 and iso_date[4] == "-" and iso_date[7] == "-":
+        return f"{iso_date[8:10]}.{iso_date[5:7]}.{iso_date[:4]}"
+    return iso_date
+
+
 # ------------------------------------------------------------------------------------ timeline
 
 def year_axis(years: list[int], period: tuple[int, int]) -> list[int]:
@@ -89,6 +96,64 @@ def timeline_cells(axis: list[int], start: int | None, end: int | None,
         marks = [m for m in milestones if m.year == year]
         cells.append(TimelineCell(year, active, marks))
     return cells
+
+
+OPEN_MONTHS = 6  # drawn length of a segment with no end date and nothing after it (a fading start marker)
+
+
+@dataclass(frozen=True)
+class Bar:
+    """Where one dated segment is drawn on a month grid: grid lines ``first`` … ``last`` (exclusive).
+
+    ``kind``: ``given`` (start to end, end month included), ``until-next`` (no end date; runs to the
+    start of the line's next segment), ``open`` (no usable end date and nothing after it: a start
+    marker whose length carries no meaning).
+    """
+
+    first: int
+    last: int
+    kind: str
+
+
+def month_line(axis_start: int, iso_date: str) -> int:
+    """The grid line where the month of ``iso_date`` (``YYYY-MM…``) begins; January of ``axis_start`` is 1."""
+    return (int(iso_date[:4]) - axis_start) * 12 + int(iso_date[5:7])
+
+
+def segment_bars(axis: list[int], spans: list[tuple[str | None, str | None]]) -> list[Bar | None]:
+    """The bars of one line's segments, given as (start, end) ISO dates sorted by start.
+
+    A segment without a start is not drawn (None). One without an end date, or whose end is before
+    its start, runs to the next later start of the line if there is one, else it is ``open``.
+    Nothing is drawn past the axis.
+    """
+    limit = len(axis) * 12 + 1
+    bars: list[Bar | None] = []
+    for index, (start, end) in enumerate(spans):
+        if start is None:
+            bars.append(None)
+            continue
+        first = month_line(axis[0], start)
+        later = [s for s, _ in spans[index + 1:] if s is not None and s[:7] > start[:7]]
+        if end is not None and end >= start:
+            bars.append(Bar(first, min(month_line(axis[0], end) + 1, limit), "given"))
+        elif later:
+            bars.append(Bar(first, month_line(axis[0], later[0]), "until-next"))
+        else:
+            bars.append(Bar(first, min(first + OPEN_MONTHS, limit), "open"))
+    return bars
+
+
+def grid_stylesheet(axis: list[int]) -> str:
+    """CSS for the timeline's month grid over ``axis``: ``.months`` (the columns), ``.gs-N``/``.ge-N``
+    (a bar's first and last grid line) and ``.years`` (a year rule every 12 columns)."""
+    months = len(axis) * 12
+    lines = [f"/* Timeline grid: {axis[0]}-{axis[-1]}, one column per month (veikart_graph.charts). */",
+             f".months {{ grid-template-columns: repeat({months}, minmax(0, 1fr)); }}",
+             f".years {{ background-size: calc(100% / {len(axis)}) 100%; }}"]
+    lines += [f".gs-{n} {{ grid-column-start: {n}; }} .ge-{n} {{ grid-column-end: {n}; }}"
+              for n in range(1, months + 2)]
+    return "\n".join(lines) + "\n"
 
 
 # ------------------------------------------------------------------------------------ line chart

@@ -210,7 +210,8 @@ def _register_optional_commands() -> None:
     import importlib
 
     for spec in ("veikart_graph.search.cli:search", "veikart_graph.releases.cli:diff",
-                 "veikart_graph.importer:import_command", "veikart_graph.publish:publish"):
+                 "veikart_graph.releases.cli:freeze", "veikart_graph.importer:import_command",
+                 "veikart_graph.publish:publish"):
         module_name, _, attr = spec.partition(":")
         try:
             module = importlib.import_module(module_name)

@@ -6,6 +6,8 @@ CLI maps them to exit codes. Anything else that escapes is a bug and becomes a 5
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class VeikartError(Exception):
     """Base class: ``status`` is the HTTP status, ``link`` points to the spec section that applies."""
@@ -37,6 +39,16 @@ class SourceError(VeikartError):
     """A source file (Turtle, CSV) cannot be read or parsed; ``where`` is ``file:line``."""
 
     status = 422
+
+
+def read_source_text(path: Path) -> str:
+    """The UTF-8 text of a source file; ``SourceError`` naming the file when it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"not UTF-8 text: {exc.reason}", where=str(path)) from exc
+    except OSError as exc:
+        raise SourceError(f"cannot read file: {exc.strerror}", where=str(path)) from exc
 
 
 class NotConformingError(VeikartError):

@@ -9,11 +9,16 @@ What it does, all checked before anything is written (docs/releases.md, "Editors
    managed column of the same activity must also be in the row (else the row could not change
    it): otherwise that is an error naming the file.
 3. ``--release`` is the current release (a correction of it) or a new one (publishing it: the
-   current release becomes the previous one). Either way the release just before the new
-   current one gets its overlay recomputed, so no older release changes what it said.
+   current release becomes the previous one, and its content is frozen into
+   ``releases/<version>/content.nq`` with its SHA-256 in its ``release.ttl``). Older releases
+   are frozen already, so no older release changes what it said.
 4. The new data, the ontology and the release descriptions are validated with the shapes;
    violations are errors of the row whose activity they concern.
 5. Only then are the files written (each to a temporary file first, then renamed).
+
+The roadmap's delivery list (Helsedirektoratet's own layout, recognised by its header) goes
+through ``list_import`` instead: the same release handling, the file copied into
+``data/sources/`` with its sidecar.
 
 Exit codes: 0 written (or ``--dry-run`` passed), 1 some row is wrong (nothing written), 2 the
 file or the project cannot be read.
@@ -36,20 +41,20 @@ from .activity_table import ACTIVITY_PREFIX, COLUMNS, read_table
 from .errors import VeikartError
 from .namespaces import bind_prefixes
 from .releases.compose import (
-    ADD_FILE,
     DCAT,
     DESCRIPTION_FILE,
     RELEASES_DIR,
-    REMOVE_FILE,
     SERIES,
+    Release,
     Releases,
     compose_releases,
     release_iri,
 )
 from .releases.diff import diff_graphs
+from .releases.frozen import CONTENT_FILE, SPDX, freeze, sha256
 from .releases.words import Labeller, as_text, summarise
 from .settings import Settings
-from .sources import load_graph, load_sources, parse_file, turtle_files
+from .sources import load_sources, parse_file, turtle_files
 from .validation import validate
 
 SHEET_FILE = "activities-sheet.ttl"
@@ -71,11 +76,12 @@ class ImportFailed(VeikartError):
 class ImportPlan:
     """The files an import would write (path → Turtle) and what it changes."""
 
-    files: dict[Path, str] = field(default_factory=dict)
+    files: dict[Path, str | bytes] = field(default_factory=dict)
     rows: int = 0
     old_data: Graph | None = None
     new_data: Graph | None = None
     labels: Labeller | None = None
+    removals: list[Path] = field(default_factory=list)  # files the import deletes
 
     def changes(self, lang: str) -> str:
         summaries = summarise(diff_graphs(self.old_data, self.new_data), self.labels, lang)
@@ -90,7 +96,7 @@ def plan_import(root: Path, table: Path, version: str, *, sources_for_release: t
     errors = header_errors(header)
     sheet_path = root / "data" / SHEET_FILE
     other_files = [p for p in turtle_files(root / "data") if p.resolve() != sheet_path.resolve()]
-    sources = load_sources(root, other_files)  # the data without the sheet file, parsed once
+    sources = load_sources(root, other_files, lists=True)  # the data without the sheet file, parsed once
     others, files_by_subject = sources.data, sources.files_by_subject
     old_sheet = parse_file(sheet_path) if sheet_path.exists() else Graph()
     sources = replace(sources, data=bind_prefixes(Graph()) + others + old_sheet)
@@ -142,13 +148,14 @@ def conflicts(sheet: Graph, others: Graph, reader: RowReader, files: dict[str, s
 
 def plan_release(plan: ImportPlan, root: Path, releases: Releases, version: str,
                  sources_for_release: tuple[str, ...], issued: str | None) -> Graph:
-    """Add the release files to ``plan``; return the release descriptions to validate."""
+    """Add the release files to ``plan``; return the release descriptions to validate.
+
+    Correcting the current release writes nothing under ``releases/``; publishing a new one
+    freezes the current release's content (``content.nq`` and its SHA-256) and describes the new
+    one."""
     descriptions = bind_prefixes(Graph()) + releases.descriptions
     current = releases.current
     if current is not None and version == current.version:
-        if len(releases.releases) > 1:
-            before = releases.releases[-2]
-            plan.files.update(overlay_files(before.folder, releases.contents[before.version], plan.new_data))
         return descriptions
     if current is not None and version in releases.contents:
         raise ImportFailed([RowError(1, None, f"utgave {version} er eldre enn gjeldende utgave {current.version}; "
@@ -163,7 +170,9 @@ def plan_release(plan: ImportPlan, root: Path, releases: Releases, version: str,
                                      f"--issued '{issued}' is not a date (YYYY-MM-DD).")])
     links = sources_for_release
     if current is not None:
-        plan.files.update(overlay_files(current.folder, plan.old_data, plan.new_data))
+        frozen = freeze_files(current, releases.contents[current.version])
+        plan.files.update(frozen)
+        descriptions += parse_text(frozen[current.folder / DESCRIPTION_FILE])
         links = links or tuple(sorted(str(s) for s in descriptions.objects(current.iri, DCTERMS.source)))
     description = release_description(version, current.iri if current else None, links, issued)
     plan.files[root / RELEASES_DIR / version / DESCRIPTION_FILE] = turtle(
@@ -171,25 +180,24 @@ def plan_release(plan: ImportPlan, root: Path, releases: Releases, version: str,
     return descriptions + description
 
 
-def overlay_files(folder: Path, older: Graph, newer: Graph) -> dict[Path, str]:
-    """remove.ttl and add.ttl that turn ``newer`` back into ``older``, when they differ from the
-    files already there (so hand-written comments survive an import that changes nothing)."""
-    remove, add = bind_prefixes(Graph()), bind_prefixes(Graph())
-    for triple in newer:
-        if triple not in older:
-            remove.add(triple)
-    for triple in older:
-        if triple not in newer:
-            add.add(triple)
-    files = {}
-    for name, part in ((REMOVE_FILE, remove), (ADD_FILE, add)):
-        path = folder / name
-        existing = set(load_graph([path])[0]) if path.exists() else set()
-        if existing != set(part):
-            files[path] = turtle(part, f"{name} of release {folder.name}, recomputed by `veikart-graph import`: "
-                                       "the statements its next release "
-                                       + ("has that it did not." if name == REMOVE_FILE else "lacks that it had."))
-    return files
+def freeze_files(release: Release, content: Graph) -> dict[Path, str | bytes]:
+    """``content.nq`` of ``release`` and its ``release.ttl`` with the file's SHA-256 added (the
+    text is kept, comments included)."""
+    data = freeze(release.graph_iri, content)
+    path = release.folder / DESCRIPTION_FILE
+    text = path.read_text(encoding="utf-8")
+    prefix = "" if f"<{SPDX}>" in text else f"@prefix spdx: <{SPDX}> .\n"
+    text = (prefix + text.rstrip("\n") + "\n\n# Frozen content (docs/releases.md, \"Frozen content\"), written by "
+            "`veikart-graph import`.\n"
+            f"<{release.iri}> spdx:checksum <{release.iri}#innhold-sha256> .\n"
+            f"<{release.iri}#innhold-sha256> a spdx:Checksum ;\n"
+            "    spdx:algorithm spdx:checksumAlgorithm_sha256 ;\n"
+            f"    spdx:checksumValue \"{sha256(data)}\"^^<http://www.w3.org/2001/XMLSchema#hexBinary> .\n")
+    return {release.folder / CONTENT_FILE: data, path: text}
+
+
+def parse_text(text: str | bytes) -> Graph:
+    return bind_prefixes(Graph()).parse(data=text, format="turtle")
 
 
 def release_description(version: str, previous: URIRef | None, links: tuple[str, ...], issued: str | None) -> Graph:
@@ -238,7 +246,7 @@ def write_plan(plan: ImportPlan) -> None:
         for path, text in plan.files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f".{path.name}.import-tmp")
-            tmp.write_text(text, encoding="utf-8")
+            tmp.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
             staged.append((tmp, path))
     except OSError:
         for tmp, _ in staged:
@@ -246,15 +254,21 @@ def write_plan(plan: ImportPlan) -> None:
         raise
     for tmp, path in staged:
         os.replace(tmp, path)
+    for path in plan.removals:
+        path.unlink(missing_ok=True)
 
 
 @click.command("import", epilog="""Example:
 
-  veikart-graph import aktiviteter.xlsx --release 2026-11
+  veikart-graph import aktiviteter.xlsx --release 2026-08
+
+  veikart-graph import Tiltak-leveranser-veikartliste.csv --release 2026-08
 
 \b
-Column layout: templates/aktiviteter-mal.csv and docs/releases.md. Exit 0 written, 1 a row is
-wrong (every error is listed; nothing is written), 2 the file cannot be read.""")
+Two layouts, told apart by the header: the activity table (templates/aktiviteter-mal.csv) and
+Helsedirektoratet's delivery list (Leveransenavn i veikartet;...;Leveranse-ID;Versjon), copied
+into data/sources/ with its sidecar. docs/releases.md. Exit 0 written, 1 a row is wrong (every
+error is listed; nothing is written), 2 the file cannot be read.""")
 @click.argument("table", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--release", "version", required=True,
               help="The current release (to correct it) or a new version (to publish it).")
@@ -266,10 +280,15 @@ wrong (every error is listed; nothing is written), 2 the file cannot be read."""
 @click.pass_context
 def import_command(ctx: click.Context, table: Path, version: str, links: tuple[str, ...], issued: str | None,
                    dry_run: bool, lang: str) -> None:
-    """Import the editors' activity table (CSV or Excel) into data/ for a release."""
+    """Import the editors' activity table (CSV or Excel) or the delivery list (CSV) into data/
+    for a release."""
     settings = Settings.from_env(root=(ctx.obj or {}).get("root"))
+    from .delivery_list import is_delivery_list
+    from .list_import import plan_list_import  # imports this module: the two share the release steps
+
+    planner = plan_list_import if is_delivery_list(table) else plan_import
     try:
-        plan = plan_import(settings.root_dir, table, version, sources_for_release=links, issued=issued)
+        plan = planner(settings.root_dir, table, version, sources_for_release=links, issued=issued)
     except ImportFailed as exc:
         for error in exc.errors:
             click.echo(error.text(lang), err=True)
@@ -284,3 +303,5 @@ def import_command(ctx: click.Context, table: Path, version: str, links: tuple[s
     write_plan(plan)
     for path in plan.files:
         click.echo(f"wrote {os.path.relpath(path, settings.root_dir)}", err=True)
+    for path in plan.removals:
+        click.echo(f"removed {os.path.relpath(path, settings.root_dir)}", err=True)

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from .cache import per_graph
 from .charts import text_colour_on
 from .namespaces import VK
 from .store import KnowledgeGraph
-from .view_values import DCT, Ref, Text, catalog, iri_of, pick, year_of
+from .view_values import DCT, Ref, Text, catalog, iri_of, pick, pick_all, year_of
 
 COLOUR_PATTERN = re.compile(r"^#[0-9A-Fa-f]{6}$")
 NO_PHASE_COLOUR = "#e9ecef"
@@ -250,3 +251,127 @@ def group_by_phase(items: list[Item]) -> list[PhaseGroup]:
         key = item.phase.ref.iri if item.phase else None
         groups.setdefault(key, PhaseGroup(item.phase, [])).items.append(item)
     return sorted(groups.values(), key=lambda g: (g.phase is None, g.phase.position if g.phase else 0))
+
+
+# ------------------------------------------------------------------------------------ deliveries
+
+TENTATIVE = "https://w3id.org/veikart/id/planleggingsstatus/tentativ"
+
+
+@dataclass
+class Segment:
+    """One row of the delivery list (a ``vk:Delivery``): a phase segment of its line.
+
+    ``phases`` are the phase concepts its ``phaseText`` names (several for a span such as
+    "Utvikling - tilpasning - innføring", none when the list leaves the cell empty).
+    """
+
+    ref: Ref
+    identifier: str
+    row: int
+    phase_text: Text | None = None
+    phases: list[Phase] = field(default_factory=list)
+    start: str | None = None  # xsd:date lexical form, exactly as in the graph
+    end: str | None = None
+    status: Ref | None = None
+    description: Text | None = None
+    notes: list[Text] = field(default_factory=list)
+    group: str = ""  # IRI of its activity group
+    subgoal: str = ""  # IRI of the sub-goal it contributes to
+
+    @property
+    def tentative(self) -> bool:
+        return self.status is not None and self.status.iri == TENTATIVE
+
+    @property
+    def end_before_start(self) -> bool:
+        return self.start is not None and self.end is not None and self.end < self.start
+
+    @property
+    def css_class(self) -> str:
+        return self.phases[0].css_class if len(self.phases) == 1 else "phase-none"
+
+
+@dataclass
+class Line:
+    """One line of the timeline: the rows with the same name in the same group, by start date."""
+
+    name: Text
+    group: Ref
+    subgoal: Ref
+    segments: list[Segment]
+
+    @property
+    def key(self) -> str:
+        return self.segments[0].identifier
+
+
+DELIVERIES_QUERY = """
+SELECT ?d ?id ?row ?name ?text ?start ?end ?status ?group ?sg WHERE {
+  ?d a vk:Delivery ; dct:identifier ?id ; skos:prefLabel ?name ; vk:activityGroup ?group ; vk:contributesTo ?sg .
+  OPTIONAL { ?d vk:rowNumber ?row } OPTIONAL { ?d vk:phaseText ?text }
+  OPTIONAL { ?d vk:startDate ?start } OPTIONAL { ?d vk:endDate ?end } OPTIONAL { ?d vk:planningStatus ?status }
+}"""
+DELIVERY_EXTRAS_QUERY = """
+SELECT ?d ?p ?o WHERE {
+  VALUES ?p { vk:phase vk:dataQualityNote dct:description }
+  ?d a vk:Delivery ; ?p ?o .
+}"""
+
+
+@per_graph
+def _delivery_rows(graph: KnowledgeGraph) -> tuple[list, list]:
+    """The two queries' rows, read once per snapshot (a snapshot never changes)."""
+    return graph.select(DELIVERIES_QUERY), graph.select(DELIVERY_EXTRAS_QUERY)
+
+
+def load_deliveries(graph: KnowledgeGraph, lang: str) -> list[Segment]:
+    """Every delivery of the list with its phase(s), dates, status and notes (two queries, cached
+    per snapshot; the objects are built per call and language)."""
+    cat = catalog(graph)
+    phases = {p.ref.iri: p for p in load_phases(graph, lang)}
+    found: dict[str, Segment] = {}
+    rows, extras = _delivery_rows(graph)
+    for row in rows:
+        iri = row["d"].value
+        if iri in found:  # a second value of a single-valued property: keep the first, SHACL reports it
+            continue
+        found[iri] = Segment(
+            ref=Ref(iri, Text(row["name"].value, row["name"].language), None, False),
+            identifier=row["id"].value, row=int(row["row"].value) if "row" in row else 0,
+            phase_text=Text(row["text"].value, row["text"].language) if "text" in row else None,
+            start=row["start"].value if "start" in row else None, end=row["end"].value if "end" in row else None,
+            status=cat.ref(row["status"].value, lang) if "status" in row else None,
+            group=row["group"].value, subgoal=row["sg"].value)
+    notes: dict[str, list[ox.Literal]] = {}
+    descriptions: dict[str, list[ox.Literal]] = {}
+    for row in extras:
+        segment, pred, obj = found.get(row["d"].value), row["p"].value, row["o"]
+        if segment is None:
+            continue
+        if pred == str(VK.phase) and obj.value in phases:
+            segment.phases.append(phases[obj.value])
+        elif pred == str(VK.dataQualityNote):
+            notes.setdefault(segment.ref.iri, []).append(obj)
+        elif pred == DCT + "description":
+            descriptions.setdefault(segment.ref.iri, []).append(obj)
+    for iri, segment in found.items():
+        segment.phases.sort(key=lambda p: p.position)
+        segment.notes = pick_all(notes.get(iri, []), lang)  # nb/en pairs: the page's language
+        segment.description = pick(descriptions.get(iri, []), lang)
+    return sorted(found.values(), key=lambda s: s.row)
+
+
+def lines_of(graph: KnowledgeGraph, segments: list[Segment], lang: str) -> list[Line]:
+    """Rows with the same name in the same group form one line (rows of different groups never do),
+    in the order of the list's first row of each line; a line's segments by start date."""
+    cat = catalog(graph)
+    by_key: dict[tuple[str, str], Line] = {}
+    for segment in segments:
+        key = (segment.group, segment.ref.label.value)
+        if key not in by_key:
+            by_key[key] = Line(segment.ref.label, cat.ref(segment.group, lang), cat.ref(segment.subgoal, lang), [])
+        by_key[key].segments.append(segment)
+    for line in by_key.values():
+        line.segments.sort(key=lambda s: (s.start is None, s.start or "", s.row))
+    return list(by_key.values())

@@ -17,7 +17,7 @@ from .cache import per_graph
 from .namespaces import BASE, VK, VKID
 from .store import KnowledgeGraph
 
-KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,159}$")  # group keys are slugs of long names
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 DCT = "http://purl.org/dc/terms/"
@@ -27,6 +27,7 @@ SCHEMA = "http://schema.org/"
 SEGMENT_CLASSES = {
     "mal": VK.Goal, "delmal": VK.SubGoal, "organisasjon": VK.Organisation,
     "brukergruppe": VK.UserGroup, "fase": VK.Phase, "indikator": VK.Indicator,
+    "gruppe": VK.ActivityGroup, "planleggingsstatus": VK.PlanningStatus,
 }
 
 

@@ -45,6 +45,11 @@ PAGES = [
     ("phase", "/veikart/fase/konsept"),
     ("timeline", "/veikart/tidslinje"),
     ("timeline-filtered", "/veikart/tidslinje?mal=1&eier=helsedirektoratet"),
+    ("timeline-deliveries", "/veikart/tidslinje?mal=2&fase=innforing&status=tentativ"),
+    ("subgoal-deliveries", "/veikart/delmal/2b"),
+    ("delivery", "/id/leveranse/56876000020107084"),
+    ("activity-group", "/id/gruppe/innsynstjenester-gjennom-helsenorge"),
+    ("search-delivery", "/search?q=56876000020107079"),
     ("indicators", "/veikart/indikatorer"),
     ("indicator", "/veikart/indikator/digital-kontakt-helsetjenesten"),
     ("search", "/search?q=helsekort"),
@@ -175,3 +180,17 @@ def test_timeline_prints_without_navigation_and_filters(browser, base_url):
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
     assert hidden == ["none", "none"] and table_visible == "table"
+
+
+def test_search_facets_sit_beside_the_top_of_a_long_result_list(browser, base_url):
+    """Regression: with ``flex-wrap: wrap-reverse`` the cross axis starts at the bottom, so
+    ``align-items: flex-start`` put the facets at the foot of the results once the 2026 list made
+    them long. On a wide window the facets' top is level with the results' top."""
+    browser.set_window_size(1400, 1200)
+    try:
+        browser.get(f"{base_url}/search?q=fullmakt&lang=nb")
+        tops = browser.execute_script("return ['.search-results', '.facets'].map("
+                                      "s => document.querySelector(s).getBoundingClientRect().top)")
+    finally:
+        browser.set_window_size(1280, 900)
+    assert abs(tops[0] - tops[1]) < 5, tops

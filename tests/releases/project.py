@@ -1,8 +1,8 @@
 """Throw-away copies of the project for tests that change sources (never the real tree).
 
-``removal_project`` is the editors' workflow for retiring an activity, by hand: release 2027-01
-drops ``aktivitet/gammel-aktivitet`` and says it is replaced by ``aktivitet/digitalt-helsekort-gravide``
-(``dct:isReplacedBy``), so 2026-11's overlay gives the old activity back.
+``removal_project`` is the editors' workflow for retiring an activity: the current release
+(2026-08) has ``aktivitet/gammel-aktivitet`` when it is frozen; release 2027-01 then drops it and
+says it is replaced by ``aktivitet/digitalt-helsekort-gravide`` (``dct:isReplacedBy``).
 """
 
 from __future__ import annotations
@@ -11,8 +11,11 @@ import shutil
 from pathlib import Path
 
 from veikart_graph.build import build
+from veikart_graph.importer import ImportPlan, freeze_files, write_plan
+from veikart_graph.releases import compose_releases
 from veikart_graph.settings import Settings
 from veikart_graph.snapshot import Snapshot
+from veikart_graph.sources import load_sources
 
 ROOT = Path(__file__).resolve().parents[2]
 PREFIXES = """@base <https://w3id.org/veikart/id/> .
@@ -39,25 +42,32 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+def freeze_current(root: Path) -> None:
+    """Freeze the current release of ``root`` as ``import --release NEW`` does."""
+    releases = compose_releases(root, load_sources(root), check=False)
+    current = releases.current
+    write_plan(ImportPlan(freeze_files(current, releases.contents[current.version])))
+
+
 def removal_project(target: Path) -> Path:
     root = copy_project(target)
-    write(root / "data" / "zz-erstattet.ttl",
-          "<aktivitet/gammel-aktivitet> dct:isReplacedBy <aktivitet/digitalt-helsekort-gravide> .\n")
-    write(root / "releases" / "2026-11" / "remove.ttl",
-          "<aktivitet/gammel-aktivitet> dct:isReplacedBy <aktivitet/digitalt-helsekort-gravide> .\n")
-    write(root / "releases" / "2026-11" / "add.ttl", """
+    old = write(root / "data" / "zz-gammel.ttl", """
 <aktivitet/gammel-aktivitet> a vk:Activity ;
     dct:identifier "gammel-aktivitet" ;
     skos:prefLabel "Gammel aktivitet"@nb ;
     vk:contributesTo <delmal/1e> ;
     dct:source <https://ehelse.no/veikart/helse-og-omsorgsdepartementet> .
 """)
+    freeze_current(root)
+    old.unlink()
+    write(root / "data" / "zz-erstattet.ttl",
+          "<aktivitet/gammel-aktivitet> dct:isReplacedBy <aktivitet/digitalt-helsekort-gravide> .\n")
     write(root / "releases" / "2027-01" / "release.ttl", """
 <veikart/2027-01> a vk:RoadmapRelease ;
     skos:prefLabel "Testutgave 2027-01"@nb ;
     dcat:version "2027-01" ;
     dcat:inSeries <veikart> ;
-    dcat:previousVersion <veikart/2026-11> ;
+    dcat:previousVersion <veikart/2026-08> ;
     dct:issued "2027-01-15"^^xsd:date ;
     dct:source <https://www.helsedirektoratet.no/digitalisering-og-e-helse/veikart-for-nasjonal-e-helsestrategi> .
 """)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from veikart_graph.cli import main
+from veikart_graph.errors import SourceError
 
 from .project import PREFIXES, ROOT
 
@@ -37,7 +39,7 @@ def test_diff_of_a_release_with_itself_says_so():
 def test_an_unknown_release_exits_2_naming_the_known_ones():
     result = CliRunner().invoke(main, ["diff", "ehelse", "1999"], env=ENV)
     assert result.exit_code == 2
-    assert "no release '1999'" in result.output and "ehelse, 2026-11" in result.output
+    assert "no release '1999'" in result.output and "ehelse, 2026-11, 2026-08" in result.output
 
 
 def test_diff_of_two_turtle_files(tmp_path):
@@ -46,9 +48,44 @@ def test_diff_of_two_turtle_files(tmp_path):
     new.write_text(PREFIXES + '<aktivitet/x> skos:prefLabel "X"@nb ; vk:phase <fase/innforing> .\n')
     result = CliRunner().invoke(main, ["diff", str(old), str(new)], env=ENV)
     assert result.exit_code == 0, result.output
-    assert "Fase: Tilpasning → Innføring" in result.output
+    assert "Fase: Tilpasning og utvidet utprøving → Innføring" in result.output
 
 
 def test_help_has_an_example():
     result = CliRunner().invoke(main, ["diff", "--help"])
     assert result.exit_code == 0 and "Example:" in result.output and "veikart-graph diff" in result.output
+
+
+def test_freeze_records_a_deliberate_erratum_of_an_older_release(tmp_path):
+    """A hand-edited content.nq stops the build until `freeze` rewrites it canonically and records
+    its new SHA-256; the change is printed in words. The current release cannot be frozen so."""
+    from veikart_graph.releases import compose_releases
+    from veikart_graph.sources import load_sources
+
+    from .project import copy_project
+
+    project = copy_project(tmp_path / "p")
+    content = project / "releases" / "ehelse" / "content.nq"
+    graph = "<https://w3id.org/veikart/graph/release/ehelse>"
+    note = ('<https://w3id.org/veikart/id/aktivitet/e-multidose> <http://www.w3.org/2004/02/skos/core#note> '
+            '"Rettet etter publisering"@nb {} .\n')
+    corrected = tmp_path / "rettet.nq"
+    corrected.write_bytes(content.read_bytes() + note.format(graph).encode())
+    result = CliRunner().invoke(main, ["--root", str(project), "freeze", "ehelse", "--content", str(corrected)])
+    assert result.exit_code == 0, result.output
+    assert "Merknad lagt til: Rettet etter publisering" in result.output
+    ehelse = compose_releases(project, load_sources(project), check=False).contents["ehelse"]
+    assert any(str(o) == "Rettet etter publisering" for o in ehelse.objects())
+    content.write_bytes(content.read_bytes().replace(b"Rettet etter publisering", b"Rettet to ganger"))
+    with pytest.raises(SourceError, match="has changed since the release was frozen"):
+        compose_releases(project, load_sources(project), check=False)
+    assert CliRunner().invoke(main, ["--root", str(project), "freeze", "ehelse"]).exit_code == 0
+    ehelse = compose_releases(project, load_sources(project), check=False).contents["ehelse"]
+    assert any(str(o) == "Rettet to ganger" for o in ehelse.objects())
+    refused = CliRunner().invoke(main, ["--root", str(project), "freeze", "2026-08"])
+    assert refused.exit_code == 2 and "is the current release" in refused.output
+
+
+def test_freeze_help_has_an_example():
+    result = CliRunner().invoke(main, ["freeze", "--help"])
+    assert result.exit_code == 0 and "Example:" in result.output and "veikart-graph freeze" in result.output

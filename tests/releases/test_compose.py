@@ -1,19 +1,20 @@
-"""Releases composed from ``releases/`` (docs/releases.md): order, content, checks, snapshot graphs.
+"""Releases from ``releases/`` (docs/releases.md): order, frozen content, checks, snapshot graphs.
 
-The two real releases are the ehelse.no roadmap and the helsedirektoratet.no one (tests/reference/veikart-facts.yaml:
-``roadmap.site_versions``; the two states of ``activities[*].status_and_dates``).
+The real releases are the ehelse.no roadmap, the helsedirektoratet.no one read in November 2026
+(both frozen in ``releases/<v>/content.nq``) and the current one, the delivery list 2026-08.
 """
 
 from __future__ import annotations
 
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from veikart_graph.errors import NotConformingError, SourceError
 from veikart_graph.export import export_bytes
 from veikart_graph.namespaces import VK
 from veikart_graph.releases import compose_releases
+from veikart_graph.releases.frozen import CONTENT_FILE, edition_code_lists, freeze, sha256
 from veikart_graph.sources import load_sources
 
 from .project import ROOT, copy_project, write
@@ -34,8 +35,27 @@ def real():
 
 def test_releases_are_ordered_oldest_first_and_the_last_is_data(real):
     sources, releases = real
-    assert [r.version for r in releases.releases] == ["ehelse", "2026-11"]
-    assert set(releases.contents["2026-11"]) == set(sources.data)
+    assert [r.version for r in releases.releases] == ["ehelse", "2026-11", "2026-08"]
+    assert set(releases.contents["2026-08"]) == set(sources.data) | set(edition_code_lists(sources.ontology))
+
+
+def test_each_release_keeps_the_phase_names_of_its_edition(real):
+    """The 2026-08 list renamed two phases on the same concepts; the older releases show the
+    names they published."""
+    _, releases = real
+    phase = URIRef(ID + "fase/nasjonal-utvikling")
+    names = {v: {str(o) for o in g.objects(phase, SKOS.prefLabel) if o.language == "nb"}
+             for v, g in releases.contents.items()}
+    assert names == {"ehelse": {"Nasjonal utvikling"}, "2026-11": {"Nasjonal utvikling"},
+                     "2026-08": {"Utvikling og begrenset utprøving"}}
+
+
+def test_a_renumbered_sub_goal_keeps_its_iri(real):
+    """1E of the older edition is 1F of 2026-08, with a new title: one IRI, two codes."""
+    _, releases = real
+    subgoal = URIRef(ID + "delmal/1e")
+    codes = {v: str(g.value(subgoal, SKOS.notation)) for v, g in releases.contents.items()}
+    assert codes == {"ehelse": "1E", "2026-11": "1E", "2026-08": "1F"}
 
 
 def test_the_ehelse_release_has_the_older_states_only(real):
@@ -57,19 +77,23 @@ def test_entity_iris_are_the_same_in_every_release(real):
 
 
 def test_no_release_date_is_invented(real):
-    """dct:issued only at the precision the sources give; the pages are undated, so none is
-    written and a note says why."""
+    """dct:issued only at the precision the sources give; the older pages are undated, so none is
+    written and a note says why; 2026-08's date is a secondary statement and says so."""
     _, releases = real
-    for release in releases.releases:
+    for release in releases.releases[:2]:
         assert releases.descriptions.value(release.iri, DCTERMS.issued) is None
         notes = " ".join(str(n) for n in releases.descriptions.objects(release.iri, SKOS.note))
         assert "dct:issued is left out" in notes
+    current = releases.current.iri
+    assert str(releases.descriptions.value(current, DCTERMS.issued)) == "2026-08-09"
+    notes = " ".join(str(n) for n in releases.descriptions.objects(current, SKOS.note))
+    assert "secondary statement" in notes
 
 
 def test_snapshot_has_a_named_graph_per_release_and_the_default_graph_is_current(graph):
     rows = graph.select("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } "
                         "FILTER(STRSTARTS(STR(?g), \"https://w3id.org/veikart/graph/release/\")) } GROUP BY ?g")
-    assert {r["g"].value.rsplit("/", 1)[-1] for r in rows} == {"ehelse", "2026-11"}
+    assert {r["g"].value.rsplit("/", 1)[-1] for r in rows} == {"ehelse", "2026-11", "2026-08"}
     old_note = "ASK { GRAPH ?g { ?a skos:note ?n FILTER(STRSTARTS(?n, \"Status on the ehelse.no\")) } }"
     assert graph.ask(old_note.replace("?g", "<https://w3id.org/veikart/graph/release/ehelse>"))
     assert not graph.ask("ASK { ?a skos:note ?n FILTER(STRSTARTS(?n, \"Status on the ehelse.no\")) }")
@@ -81,8 +105,8 @@ def test_release_descriptions_are_in_the_default_graph(graph):
         OPTIONAL { ?r dcat:previousVersion/dcat:version ?prev }
         vkid:veikart dcat:hasCurrentVersion/dcat:version ?current } ORDER BY ?v""")
     assert [(r["v"].value, r.get("prev") and r["prev"].value) for r in rows] == [
-        ("2026-11", "ehelse"), ("ehelse", None)]
-    assert {r["current"].value for r in rows} == {"2026-11"}
+        ("2026-08", "2026-11"), ("2026-11", "ehelse"), ("ehelse", None)]
+    assert {r["current"].value for r in rows} == {"2026-08"}
 
 
 def test_triple_exports_are_the_current_release_only(graph):
@@ -99,19 +123,66 @@ def project(tmp_path):
     return copy_project(tmp_path)
 
 
-def test_a_stale_overlay_stops_the_build_naming_file_and_statement(project):
-    write(project / "releases" / "ehelse" / "remove.ttl",
-          '<aktivitet/digitalt-helsekort-gravide> skos:note "Not in the data"@en .\n')
+def frozen_bytes(root) -> dict[str, bytes]:
+    """Each older release's content as canonical N-Quads, composed from ``root``."""
+    releases = compose_releases(root, load_sources(root), check=False)
+    return {r.version: freeze(r.graph_iri, releases.contents[r.version]) for r in releases.releases[:-1]}
+
+
+def test_editing_data_never_changes_an_older_release(project):
+    """The point of freezing: an edit of data/ (a new statement, a changed title, a removed
+    file) reaches the current release only; every older release is byte-identical."""
+    before = frozen_bytes(project)
+    assert set(before) == {"ehelse", "2026-11"}
+    write(project / "data" / "zz-ny.ttl", '<aktivitet/digitalt-helsekort-gravide> skos:note "Ny merknad"@nb .\n')
+    activities = project / "data" / "activities.ttl"
+    activities.write_text(activities.read_text(encoding="utf-8").replace(
+        'prefLabel "Digitalt helsekort for gravide"', 'prefLabel "Endret tittel"'), encoding="utf-8")
+    (project / "data" / "governance.ttl").unlink()
+    after = frozen_bytes(project)
+    assert after == before
+    for version, data in before.items():
+        assert data == (project / "releases" / version / CONTENT_FILE).read_bytes()
+    current = compose_releases(project, load_sources(project), check=False).contents["2026-08"]
+    assert (HEALTH_CARD, SKOS.note, Literal("Ny merknad", lang="nb")) in current
+
+
+def test_a_changed_frozen_file_stops_the_build_naming_it(project):
+    path = project / "releases" / "ehelse" / CONTENT_FILE
+    path.write_bytes(path.read_bytes().replace(b"Digitalt helsekort for gravide", b"Digitalt helsekort"))
     with pytest.raises(SourceError) as caught:
         compose_releases(project, load_sources(project), check=False)
-    assert "stale overlay" in caught.value.message and "Not in the data" in caught.value.message
-    assert caught.value.where.endswith("releases/ehelse/remove.ttl")
+    assert "has changed since the release was frozen" in caught.value.message
+    assert caught.value.where.endswith("releases/ehelse/content.nq")
 
 
-def test_an_overlay_with_a_blank_node_is_refused(project):
-    write(project / "releases" / "ehelse" / "add.ttl", "<aktivitet/e-multidose> skos:note [ skos:note \"x\" ] .\n")
-    with pytest.raises(SourceError, match="blank nodes"):
+def test_an_older_release_without_its_checksum_is_refused(project):
+    path = project / "releases" / "2026-11" / "release.ttl"
+    path.write_text(path.read_text(encoding="utf-8").replace("spdx:checksum", "rdfs:seeAlso")
+                    .replace("@prefix spdx:", "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n@prefix spdx:"),
+                    encoding="utf-8")
+    with pytest.raises(SourceError, match="must record the SHA-256"):
         compose_releases(project, load_sources(project), check=False)
+
+
+def test_an_older_release_without_frozen_content_is_refused(project):
+    (project / "releases" / "ehelse" / CONTENT_FILE).unlink()
+    with pytest.raises(SourceError, match="needs its frozen content"):
+        compose_releases(project, load_sources(project), check=False)
+
+
+def test_the_current_release_cannot_have_frozen_content(project):
+    (project / "releases" / "2026-08" / CONTENT_FILE).write_bytes(b"")
+    with pytest.raises(SourceError, match="its content is data/"):
+        compose_releases(project, load_sources(project), check=False)
+
+
+def test_an_overlay_file_is_refused(project):
+    """remove.ttl/add.ttl (the former reverse deltas) would be silently ignored otherwise."""
+    write(project / "releases" / "ehelse" / "remove.ttl", '<aktivitet/e-multidose> skos:note "x"@en .\n')
+    with pytest.raises(SourceError, match="overlays are replaced by frozen content") as caught:
+        compose_releases(project, load_sources(project), check=False)
+    assert caught.value.where.endswith("releases/ehelse/remove.ttl")
 
 
 def test_two_current_releases_are_refused(project):
@@ -137,9 +208,17 @@ def test_the_version_must_be_the_folder_name(project):
 
 def test_an_older_release_that_breaks_the_shapes_stops_the_build(project):
     """Every release is validated, not only the current one."""
-    write(project / "releases" / "ehelse" / "add.ttl",
-          '<aktivitet/uten-delmal> a vk:Activity ; skos:prefLabel "Uten delmål"@nb ; '
-          "dct:source <https://www.ehelse.no/veikart/1b> .\n")
+    content = project / "releases" / "ehelse" / CONTENT_FILE
+    graph = "<https://w3id.org/veikart/graph/release/ehelse>"
+    extra = (f'<{ID}aktivitet/uten-delmal> <{RDF.type}> <{VK.Activity}> {graph} .\n'
+             f'<{ID}aktivitet/uten-delmal> <{SKOS.prefLabel}> "Uten delmål"@nb {graph} .\n'
+             f'<{ID}aktivitet/uten-delmal> <{DCTERMS.source}> <https://www.ehelse.no/veikart/1b> {graph} .\n')
+    data = content.read_bytes() + extra.encode()
+    content.write_bytes(data)
+    description = project / "releases" / "ehelse" / "release.ttl"
+    text = description.read_text(encoding="utf-8")
+    old = next(line.split('"')[1] for line in text.splitlines() if "checksumValue" in line)
+    description.write_text(text.replace(old, sha256(data)), encoding="utf-8")
     with pytest.raises(NotConformingError) as caught:
         compose_releases(project, load_sources(project))
     assert "release ehelse" in caught.value.message
@@ -152,3 +231,21 @@ def test_without_a_releases_folder_there_are_no_releases(tmp_path):
     releases = compose_releases(tmp_path, load_sources(tmp_path))
     assert releases.releases == [] and releases.graphs() == {}
     assert Literal("x") not in set(releases.descriptions.objects())
+
+
+def test_a_frozen_release_is_validated_once_per_shapes(project, tmp_path, monkeypatch):
+    """The build remembers which frozen contents conformed to which shapes and ontology; a
+    change of the shapes validates again."""
+    import veikart_graph.releases.compose as compose
+
+    calls = []
+    real_validate = compose.validate_release
+    monkeypatch.setattr(compose, "validate_release", lambda r, c, s: (calls.append(r.version), real_validate(r, c, s)))
+    cache = tmp_path / "cache"
+    compose_releases(project, load_sources(project), cache=cache)
+    compose_releases(project, load_sources(project), cache=cache)
+    assert calls == ["ehelse", "2026-11"]
+    shapes = project / "shapes" / "release.ttl"
+    shapes.write_text(shapes.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    compose_releases(project, load_sources(project), cache=cache)
+    assert calls == ["ehelse", "2026-11", "ehelse", "2026-11"]

@@ -70,17 +70,19 @@ def test_the_real_changes_read_as_words(real):
 def test_a_changed_single_value_reads_old_arrow_new(sources):
     text = words(ACTIVITY.format(phase="tilpasning", end="2025", when="2026-01"),
                  ACTIVITY.format(phase="innforing", end="2026", when="2026-01"), sources.ontology)
-    assert "Fase: Tilpasning → Innføring" in text
+    assert "Fase: Tilpasning og utvidet utprøving → Innføring" in text
     assert "Slutt: 2025 → 2026" in text
     english = words(ACTIVITY.format(phase="tilpasning", end="2025", when="2026-01"),
                     ACTIVITY.format(phase="innforing", end="2026", when="2026-01"), sources.ontology, "en")
-    assert "Phase: Adaptation → Introduction" in english and "End: 2025 → 2026" in english
+    assert "Phase: Adaptation and extended trial → Introduction" in english and "End: 2025 → 2026" in english
 
 
 def test_a_changed_statement_node_is_reported_with_its_entity(sources):
     text = words(ACTIVITY.format(phase="konsept", end="2025", when="2026-01"),
                  ACTIVITY.format(phase="konsept", end="2025", when="2026-02"), sources.ontology)
     assert text.splitlines() == [
+        "Endret: 1 (1 Aktivitet)",
+        "",
         f"Endret: Aktivitet X <{ID}aktivitet/x>",
         "  - Milepæl «Pulje 3 starter» – Tidspunkt: januar 2026 → februar 2026",
     ]

@@ -8,6 +8,9 @@ version links: RFC 5829.
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 import pytest
 
 from veikart_graph.settings import Settings
@@ -48,11 +51,47 @@ def test_changes_page_in_english(client):
 
 def test_changes_json(client):
     body = client.get("/changes.json").get_json()
-    assert [r["version"] for r in body["releases"]] == ["ehelse", "2026-11"] and body["current"] == "2026-11"
+    assert [r["version"] for r in body["releases"]] == ["ehelse", "2026-11", "2026-08"]
+    assert body["current"] == "2026-08"
+    newest, older = body["comparisons"]
+    assert (newest["from"], newest["to"]) == ("2026-11", "2026-08")
+    assert older["from"] == "ehelse" and older["counts"] == {"added": 0, "removed": 0, "changed": 2}
+    assert [e["iri"].removeprefix("https://w3id.org/veikart") for e in older["entities"]] == [
+        CITIZEN_SERVICES, HEALTH_CARD]
+    assert older["entities"][1]["page"].endswith(HEALTH_CARD)
+
+
+def test_changes_say_what_2026_08_added_renumbered_and_renamed(client):
+    """The delivery list edition in words: 263 deliveries, 54 groups and 16 sub-goals new; the
+    placeholders 1C, 1D, 2A retired; 1E → 1F and 2B → 2D on the same IRIs; two phases and one
+    sub-goal renamed."""
+    body = client.get("/changes.json?from=2026-11&to=2026-08").get_json()
     (comparison,) = body["comparisons"]
-    assert comparison["from"] == "ehelse" and comparison["counts"] == {"added": 0, "removed": 0, "changed": 2}
-    assert entity_paths(body) == [CITIZEN_SERVICES, HEALTH_CARD]
-    assert comparison["entities"][1]["page"].endswith(HEALTH_CARD)
+    assert comparison["counts"] == {"added": 334, "removed": 3, "changed": 10}
+    overview = comparison["overview"]
+    assert overview[0] == "Nye: 334 (263 Leveranse i veikartlisten, 54 Strategigruppering, 16 Delmål, 1 Kilde (fil))"
+    assert overview[1] == "Fjernet: 3 (3 Delmål)"
+    renumbered = next(line for line in overview if line.startswith("Ny kode"))
+    assert "1E → 1F (Gravide skal ha tilgang på digitalt helsekort for gravide)" in renumbered
+    assert "2B → 2D (Helsepersonell skal ha tilgang til pasientens legemiddelliste (PLL))" in renumbered
+    renamed = next(line for line in overview if line.startswith("Nytt navn"))
+    assert "Nasjonal utvikling → Utvikling og begrenset utprøving" in renamed
+    assert "Tilpasning → Tilpasning og utvidet utprøving" in renamed
+    assert ("Innbyggere skal ha tilgang på elektronisk helsekort for gravide → "
+            "Gravide skal ha tilgang på digitalt helsekort for gravide") in renamed
+    by_iri = {e["iri"].removeprefix("https://w3id.org/veikart"): e for e in comparison["entities"]}
+    assert {p for p, e in by_iri.items() if e["kind"] == "removed"} == {
+        "/id/delmal/1c", "/id/delmal/1d", "/id/delmal/2a"}
+    assert "Kode: 2B → 2D" in [c["text"] for c in by_iri["/id/delmal/2b"]["changes"]]
+    english = client.get("/changes.json?from=2026-11&to=2026-08&lang=en").get_json()["comparisons"][0]
+    assert "National development → Development and limited trial" in next(
+        line for line in english["overview"] if line.startswith("Renamed"))
+
+
+def test_the_changes_page_shows_the_overview(client):
+    text = Page(client.get("/changes?from=2026-11&to=2026-08", headers=HTML).get_data(as_text=True)).text
+    assert "Fra utgave 2026-11 til utgave 2026-08" in text
+    assert "Ny kode (samme ressurs, nytt nummer): 1E → 1F" in text
 
 
 @pytest.mark.parametrize(("query", "expected"), [
@@ -66,7 +105,18 @@ def test_changes_json(client):
     ("goal=1&owner=983887406", [HEALTH_CARD]),
 ], ids=lambda v: v if isinstance(v, str) else None)
 def test_changes_filtered_by_goal_owner_and_user_group(client, query, expected):
-    assert entity_paths(client.get(f"/changes.json?{query}").get_json()) == expected
+    assert entity_paths(client.get(f"/changes.json?from=ehelse&to=2026-11&{query}").get_json()) == expected
+
+
+def test_the_2026_08_changes_filtered_by_goal_are_its_deliveries(client):
+    """Deliveries match a goal through their sub-goal: the filter for goal 3 keeps exactly the
+    list's rows under 3A-3C (counted here from the CSV with the csv module)."""
+    path = Path(__file__).resolve().parents[2] / "data" / "sources" / "veikartliste-2026-08.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle, delimiter=";") if r["Strategisk delmål"].startswith("3")]
+    body = client.get("/changes.json?from=2026-11&to=2026-08&goal=3").get_json()
+    deliveries = {p.rsplit("/", 1)[-1] for p in entity_paths(body) if p.startswith("/id/leveranse/")}
+    assert deliveries == {r["Leveranse-ID"] for r in rows} and len(deliveries) > 0
 
 
 @pytest.mark.parametrize(("query", "valid"), [
@@ -91,8 +141,10 @@ def test_the_atom_feed_is_valid_atom(client):
     response = client.get("/changes.atom")
     assert response.status_code == 200 and response.mimetype == "application/atom+xml"
     assert check_atom(response.data) == []
-    assert response.data.count(b"<entry>") == 2
+    entities = sum(len(c["entities"]) for c in client.get("/changes.json").get_json()["comparisons"])
+    assert response.data.count(b"<entry>") == entities == 2 + 347
     assert b"https://w3id.org/veikart/id/veikart/2026-11#endring-aktivitet-digitalt-helsekort-gravide" in response.data
+    assert b"https://w3id.org/veikart/id/veikart/2026-08#endring-delmal-1e" in response.data
 
 
 def test_a_filtered_feed_has_its_own_id_and_fewer_entries(client):
@@ -166,20 +218,20 @@ def test_a_retired_entity_is_410_with_links_to_its_last_release_and_replacement(
     response = retired_client.get(OLD, headers=HTML)
     assert response.status_code == 410
     page = Page(response.get_data(as_text=True))
-    assert "«Gammel aktivitet» var med til og med utgave 2026-11" in page.text
+    assert "«Gammel aktivitet» var med til og med utgave 2026-08" in page.text
     hrefs = [link["href"] for link in page.links]
-    assert f"/release/2026-11{OLD}?lang=nb" in hrefs
+    assert f"/release/2026-08{OLD}?lang=nb" in hrefs
     assert f"{HEALTH_CARD}?lang=nb" in hrefs
-    assert response.headers["Link"] == (f'</release/2026-11{OLD}>; rel="predecessor-version", '
+    assert response.headers["Link"] == (f'</release/2026-08{OLD}>; rel="predecessor-version", '
                                         f'<{HEALTH_CARD}>; rel="successor-version"')
 
 
 def test_410_as_json_and_text(retired_client):
     body = retired_client.get(OLD, headers={"Accept": "application/json"}).get_json()
-    assert body["status"] == 410 and body["last_release"]["version"] == "2026-11"
+    assert body["status"] == 410 and body["last_release"]["version"] == "2026-08"
     assert body["replaced_by"][0]["iri"].endswith("/aktivitet/digitalt-helsekort-gravide")
     text = retired_client.get(OLD, headers={"Accept": "text/plain"}).get_data(as_text=True)
-    assert f"/release/2026-11{OLD}" in text and HEALTH_CARD in text
+    assert f"/release/2026-08{OLD}" in text and HEALTH_CARD in text
 
 
 def test_page_and_data_documents_of_a_retired_entity_are_410_too(retired_client):
@@ -188,22 +240,40 @@ def test_page_and_data_documents_of_a_retired_entity_are_410_too(retired_client)
 
 
 def test_the_old_release_page_of_a_retired_entity_still_resolves(retired_client):
-    response = retired_client.get(f"/release/2026-11{OLD}", headers=HTML)
+    response = retired_client.get(f"/release/2026-08{OLD}", headers=HTML)
     assert response.status_code == 200
     text = Page(response.get_data(as_text=True)).text
     assert "Gammel aktivitet" in text and "fjernet" in text.split("Historikk")[-1]
 
 
 def test_the_retirement_is_in_the_changes_and_the_feed(retired_client):
-    body = retired_client.get("/changes.json?from=2026-11&to=2027-01").get_json()
+    body = retired_client.get("/changes.json?from=2026-08&to=2027-01").get_json()
     (entity,) = body["comparisons"][0]["entities"]
     assert (entity["iri"], entity["kind"]) == (OLD_ACTIVITY, "removed")
     assert [c["text"] for c in entity["changes"]] == ["Erstattet av: Digitalt helsekort for gravide"]
     feed = retired_client.get("/changes.atom").data
     assert check_atom(feed) == []
     assert b"<updated>2027-01-15T00:00:00Z</updated>" in feed
-    assert f"/release/2026-11{OLD}".encode() in feed
+    assert f"/release/2026-08{OLD}".encode() in feed
 
 
 def test_entities_still_in_the_current_release_are_not_gone(retired_client):
     assert retired_client.get(HEALTH_CARD).status_code == 303
+
+
+def test_an_older_release_shows_the_phase_names_it_published(client):
+    """The phases were renamed in 2026-08 on the same concepts; /release/2026-11/… keeps the
+    older name, the current page the new one with the older as an alternative."""
+    old = Page(client.get("/release/2026-11/id/fase/nasjonal-utvikling", headers=HTML).get_data(as_text=True))
+    assert "Nasjonal utvikling" in old.text and "Utvikling og begrenset utprøving" not in old.text.split("Historikk")[0]
+    new = Page(client.get("/page/id/fase/nasjonal-utvikling", headers=HTML).get_data(as_text=True))
+    assert "Utvikling og begrenset utprøving" in new.text and "Nasjonal utvikling" in new.text
+
+
+def test_a_sub_goal_keeps_its_iri_under_its_new_code(client):
+    """1E of 2026-11 is 1F of 2026-08: one IRI, the release page shows the older code and title."""
+    old = Page(client.get("/release/2026-11/id/delmal/1e", headers=HTML).get_data(as_text=True)).text
+    assert "Innbyggere skal ha tilgang på elektronisk helsekort for gravide" in old and "1E" in old
+    new = Page(client.get("/page/id/delmal/1e", headers=HTML).get_data(as_text=True)).text
+    assert "Gravide skal ha tilgang på digitalt helsekort for gravide" in new and "1F" in new
+    assert "Kode: 1E → 1F" in new.split("Historikk")[-1]

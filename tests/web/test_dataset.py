@@ -117,3 +117,22 @@ def test_download_etag_is_the_snapshot_hash_and_revalidates(client, graph):
 ])
 def test_anything_else_under_download_is_404(client, path):
     assert client.get(path).status_code == 404
+
+
+def test_the_page_says_what_the_dataset_covers(client, graph: KnowledgeGraph):
+    """Issue 12, item 7: counts by kind from the graph, the edition and date of each source,
+    and what is known to be missing."""
+    from .test_pages import Page
+
+    page = Page(client.get("/dataset", headers={"Accept": "text/html"}).get_data(as_text=True))
+    coverage = "".join(page.text.split("Hva datasettet dekker")[1].split("Statistikk (VoID)")[0].split())
+    counts = {r["cls"].value.rsplit("/", 1)[-1]: r["n"].value for r in graph.select(
+        "SELECT ?cls (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH vkg:data { ?s a ?cls } } GROUP BY ?cls")}
+    assert f"Leveranseiveikartlisten(planlagt204,tentativ59){counts['Delivery']}" in coverage  # spaces removed
+    assert f"Strategigruppering{counts['ActivityGroup']}" in coverage and f"Delmål{counts['SubGoal']}" in coverage
+    assert "gjeldendeutgave(2026-08)" in coverage
+    assert "versjon2026-082026-082026-08-09" in coverage  # the list: its version and (secondary) date
+    assert "ehelse.noehelseikkeoppgitt" in coverage  # the ehelse.no release: no date known
+    assert "Eiereogbrukergrupperperleveranse" in coverage and "målindikatorene" in coverage
+    english = Page(client.get("/dataset?lang=en", headers={"Accept": "text/html"}).get_data(as_text=True)).text
+    assert "Known to be missing" in english and "Owners and user groups per delivery" in english

@@ -124,7 +124,7 @@ def test_home_shows_strategy_vision_goals_and_entry_points(client):
 
 
 def test_home_counts_equal_an_independent_query(client, graph):
-    """The four counts per goal on the page equal counts from property-path queries."""
+    """The counts per goal on the page equal counts from property-path queries."""
     html = client.get("/", headers=HTML).get_data(as_text=True)
     cards = re.findall(r'href="/veikart/mal/(\d)\?lang=nb".*?<dl class="counts">(.*?)</dl>', html, re.S)
     assert [n for n, _ in cards] == ["1", "2", "3", "4", "5"]
@@ -135,18 +135,20 @@ def test_home_counts_equal_an_independent_query(client, graph):
         assert shown == [expected.get((iri, name), 0) for name in INDEPENDENT_COUNTS], number
 
 
-def test_goal_1_page_lists_sub_goals_1a_1b_1e_with_exact_titles(client):
+def test_goal_1_page_lists_its_sub_goals_with_exact_titles(client):
+    """The 2026-08 codes and titles, as the delivery list gives them."""
     page = get_page(client, "/veikart/mal/1")
     for notation, title in [
         ("1A", "Innbygger skal ha mulighet for å administrere behandlingsforløp, digital dialog og "
                "innsynstjenester gjennom Helsenorge"),
         ("1B", "Innbyggere skal ha tilgang på velferdsteknologi og digital hjemmeoppfølging"),
-        ("1E", "Innbyggere skal ha tilgang på elektronisk helsekort for gravide"),
+        ("1C", "Innbygger skal ha tilbud om relevante digitale selvhjelp-,læring- og mestringsressurser"),
+        ("1F", "Gravide skal ha tilgang på digitalt helsekort for gravide"),
     ]:
         assert f"{notation}: {title}" in page.text
     assert "/veikart/delmal/1b?lang=nb" in page.links
     assert "Fase ikke oppgitt" in page.text
-    assert "Delmål 1C (tittel ikke funnet)" in page.text
+    assert "tittel ikke funnet" not in page.text
 
 
 def test_english_paraphrase_on_a_bokmal_page_is_marked_english(client):
@@ -210,8 +212,10 @@ def test_timeline_shows_dated_items_legend_and_undated_list(client):
 
 def test_timeline_filter_by_owner_keeps_only_that_owners_items(client):
     page = get_page(client, "/veikart/tidslinje?eier=ks")
-    assert "Felles kommunal journal" in page.text
-    assert "Digitalt helsekort for gravide" not in page.text
+    older = page.text.split("Aktiviteter og tiltak fra tidligere kilder", 1)[1]
+    assert "Felles kommunal journal" in older
+    assert "Digitalt helsekort for gravide" not in older
+    assert "Viser 0 av 263 leveranser" in page.text  # deliveries have no owner in the data
     assert "Fjern filtre" in page.text
 
 
@@ -324,3 +328,89 @@ def test_links_go_to_the_view_or_entity_page_and_keep_the_language(app):
         assert link("https://w3id.org/veikart/id/organisasjon/ks") == "/veikart/eier/ks?lang=en"
         assert link("https://w3id.org/veikart/id/aktivitet/e-multidose") == "/id/aktivitet/e-multidose?lang=en"
         assert link("http://qudt.org/vocab/unit/PERCENT") == "http://qudt.org/vocab/unit/PERCENT"
+
+
+# ------------------------------------------------------------------------------------ deliveries (issue 12)
+
+SEGMENT = re.compile(r'<span class="seg ([^"]*)">')
+LINE = re.compile(r'<li class="tl-row" id="l-(\d+)">(.*?)</div>\s*</li>', re.S)  # label and track of one line
+
+
+def test_timeline_draws_the_dated_segments_of_all_263_deliveries(client, graph):
+    html = client.get("/veikart/tidslinje?lang=nb", headers=HTML).get_data(as_text=True)
+    ids = re.findall(r'href="/id/leveranse/(\d+)\?lang=nb" class="id-link"', html)
+    assert len(ids) == len(set(ids)) == 263
+    dated = graph.select("SELECT (COUNT(?d) AS ?n) { ?d a vk:Delivery ; vk:startDate ?s }")
+    assert len(SEGMENT.findall(html)) == int(dated[0]["n"].value)  # a row without start is listed, not drawn
+    assert "Viser 263 av 263 leveranser på 257 linjer." in html
+
+
+def test_tentative_segments_are_dashed_and_named_not_only_coloured(client):
+    """WCAG 2.1 SC 1.4.1 (use of colour): the status is a border style, a pattern and a word."""
+    html = client.get("/veikart/tidslinje?status=tentativ&lang=en", headers=HTML).get_data(as_text=True)
+    lines = LINE.findall(html)
+    assert lines
+    for key, body in lines:
+        classes = SEGMENT.findall(body)
+        assert classes or "no start date given" in body, key
+        assert all("tentative" in c.split() for c in classes), key
+        assert body.count('<strong class="tentative-word">Tentative</strong>') == body.count('class="id-link"'), key
+    css = Path(__file__).resolve().parents[2] / "src/veikart_graph/web/static/style.css"
+    assert re.search(r"\.seg\.tentative[^{]*\{ border-style: dashed;", css.read_text(encoding="utf-8"))
+
+
+def test_timeline_filter_form_narrows_by_sub_goal_phase_and_status_as_sparql_does(client, graph):
+    html = client.get("/veikart/tidslinje?delmal=2b&fase=innforing&status=planlagt&lang=nb",
+                      headers=HTML).get_data(as_text=True)
+    for selected in ('value="2b" selected', 'value="innforing" selected', 'value="planlagt" selected'):
+        assert selected in html
+    ids = set(re.findall(r'href="/id/leveranse/(\d+)\?lang=nb" class="id-link"', html))
+    rows = graph.select("SELECT ?id { ?d a vk:Delivery ; dct:identifier ?id ; vk:contributesTo "
+                        "<https://w3id.org/veikart/id/delmal/2b> ; "
+                        "vk:phase <https://w3id.org/veikart/id/fase/innforing> ; "
+                        "vk:planningStatus <https://w3id.org/veikart/id/planleggingsstatus/planlagt> }")
+    assert ids == {r["id"].value for r in rows} and 0 < len(ids) < 263
+    assert f"Viser {len(ids)} av 263 leveranser" in html and "Fjern filtre" in html
+
+
+@pytest.mark.parametrize("query", ["gruppe=finnes-ikke", "status=kanskje", "fase=x y", "gruppe=a&gruppe=b"])
+def test_timeline_rejects_unknown_filter_values_with_400(client, query):
+    response = client.get(f"/veikart/tidslinje?{query}", headers=HTML)
+    assert response.status_code == 400
+
+
+def test_segment_without_end_says_so_and_end_before_start_shows_its_note(client):
+    html = client.get("/veikart/tidslinje?gruppe=sentral-forskrivningsmodul-sfm-til-ovrige-brukergrupper-f-eks-"
+                      "helsestasjoner-og-tannleger&lang=en", headers=HTML).get_data(as_text=True)
+    line = dict(LINE.findall(html))["56876000019902390"]  # "Innføring": start 01.01.2027, end 01.11.2025
+    assert "· 2027-01-01\n– 2025-11-01" in line
+    assert "Note: The end date (01.11.2025) is before the start date (01.01.2027)" in line
+    assert SEGMENT.findall(line) == ["open gs-85 ge-91 phase-innforing noted"]  # a start marker, not backwards
+    opened = dict(LINE.findall(client.get("/veikart/tidslinje?lang=en", headers=HTML).get_data(as_text=True)))
+    assert '<span class="none">no end date given</span>' in opened["56876000020107084"]
+
+
+def test_goal_page_lists_groups_and_deliveries_with_counts(client, graph):
+    page = get_page(client, "/veikart/mal/3")
+    expected = graph.select("SELECT (COUNT(DISTINCT ?g) AS ?groups) (COUNT(DISTINCT ?d) AS ?deliveries) "
+                            "{ ?d a vk:Delivery ; vk:activityGroup ?g . ?g vk:contributesTo/vk:subGoalOf "
+                            "<https://w3id.org/veikart/id/mal/3> }")[0]
+    assert (f"3 delmål, {expected['groups'].value} grupperinger, {expected['deliveries'].value} leveranser"
+            in page.text)
+    ids = set(re.findall(r"/id/leveranse/(\d+)\?lang=nb", "\n".join(page.links)))
+    assert len(ids) == int(expected["deliveries"].value)
+
+
+def test_home_shows_totals_counted_in_the_graph(client):
+    html = client.get("/?lang=en", headers=HTML).get_data(as_text=True)
+    block = html.split('class="totals"')[1].split("</dl>")[0]
+    totals = dict(re.findall(r"<div><dt>([^<]+)</dt><dd>([\d\u00a0,]+)</dd></div>", block))
+    assert (totals["Deliveries"], totals["Activity groups"], totals["Sub-goals"], totals["Goals"]) == (
+        "263", "54", "20", "5")
+
+
+def test_search_finds_a_delivery_by_its_id_and_by_a_word_of_its_description(client):
+    by_id = client.get("/search.json?q=56876000020107079").get_json()
+    assert [r["iri"] for r in by_id["results"]][:1] == ["https://w3id.org/veikart/id/leveranse/56876000020107079"]
+    by_word = client.get("/search.json?q=interoperatible").get_json()
+    assert "https://w3id.org/veikart/id/leveranse/56876000020107084" in [r["iri"] for r in by_word["results"]]

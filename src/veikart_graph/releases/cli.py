@@ -13,8 +13,10 @@ from ..errors import SourceError, VeikartError
 from ..namespaces import bind_prefixes
 from ..settings import Settings
 from ..sources import load_graph, load_sources, turtle_files
-from .compose import compose_releases
+from . import frozen
+from .compose import DESCRIPTION_FILE, compose_releases, order_chain, read_descriptions
 from .diff import diff_graphs
+from .frozen import CONTENT_FILE
 from .words import Labeller, as_text, summarise
 
 EPILOG = """Example:
@@ -83,3 +85,58 @@ def read_side(path: Path) -> Graph:
             graph.add((s, p, o))
         return graph
     return load_graph([path])[0]
+
+
+FREEZE_EPILOG = """Example:
+
+  veikart-graph freeze ehelse
+
+  veikart-graph freeze ehelse --content rettet-ehelse.nq
+
+\b
+For an erratum in a published (older) release: rewrites releases/VERSION/content.nq in
+canonical form, from FILE (Turtle, N-Triples or N-Quads; all statements become the release's)
+or from the hand-edited content.nq itself, records its new SHA-256 in release.ttl and, with
+--content, prints what changed in words. The current release is not frozen this way: publish a new one with
+`import --release NEW`. Exit 0 done, 2 the release or file cannot be read."""
+
+
+@click.command(epilog=FREEZE_EPILOG)
+@click.argument("version")
+@click.option("--content", "content_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="The corrected content (default: the release's own content.nq, edited by hand).")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", help="Language of the words.")
+@click.pass_context
+def freeze(ctx: click.Context, version: str, content_file: Path | None, lang: str) -> None:
+    """Re-freeze an older release after a deliberate correction: canonical content.nq and its
+    SHA-256 in release.ttl."""
+    settings = Settings.from_env(root=(ctx.obj or {}).get("root"))
+    root = settings.root_dir
+    try:
+        descriptions, found = read_descriptions(root)
+        chain = order_chain(found) if found else []
+        release = next((r for r in chain if r.version == version), None)
+        if release is None:
+            raise SourceError(f"no release {version!r} (known: {', '.join(r.version for r in chain) or 'none'})")
+        if release is chain[-1]:
+            raise SourceError(f"{version} is the current release: its content is data/; publish a new release "
+                              "with `veikart-graph import --release NEW` to freeze it")
+        path = release.folder / CONTENT_FILE
+        old = read_side(path) if path.exists() else Graph()
+        new = read_side(content_file or path)
+        data = frozen.freeze(release.graph_iri, new)
+        description = release.folder / DESCRIPTION_FILE
+        text = description.read_text(encoding="utf-8")
+        recorded = frozen.recorded_checksum(descriptions, release.iri)
+        if recorded is None or recorded not in text:
+            raise SourceError("release.ttl records no SHA-256 of content.nq to update", where=str(description))
+    except VeikartError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    path.write_bytes(data)
+    description.write_text(text.replace(recorded, frozen.sha256(data)), encoding="utf-8")
+    if content_file is not None:  # the frozen content before is known: say what changed
+        ontology = load_sources(root).ontology
+        summaries = summarise(diff_graphs(old, new), Labeller([new, old, ontology]), lang)
+        click.echo(as_text(summaries, lang) or ("Ingen endringer." if lang == "nb" else "No changes."))
+    click.echo(f"wrote {path.relative_to(root)} and the SHA-256 in {description.relative_to(root)}", err=True)

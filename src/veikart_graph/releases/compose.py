@@ -3,36 +3,35 @@
 Layout (docs/releases.md)::
 
     releases/<version>/release.ttl   the vk:RoadmapRelease (a dcat:Dataset): version, series,
-                                     previous version, sources
-    releases/<version>/remove.ttl    statements of the *next* release that this one did not have
-    releases/<version>/add.ttl       statements this one had that the next release does not
+                                     previous version, sources; for an older release also the
+                                     SHA-256 of its frozen content (spdx:checksum)
+    releases/<version>/content.nq    an older release's frozen content (``frozen``)
 
 The current release is the one no other release names as ``dcat:previousVersion``; its content
-is ``data/`` and its folder has no overlay. Every older release is composed backwards from its
-successor (reverse deltas, as version control stores history): content(v) = content(next(v))
-− remove + add. Publishing a new release therefore only ever writes the overlay of the release
-it supersedes; older overlays stay valid.
-
-A statement in ``remove.ttl`` that the next release does not have means the overlay has gone
-stale (someone edited data/ under it), and the build stops naming the file and the statement.
-Overlays cannot name blank nodes: a blank node in another file is a different node.
+is ``data/`` (with the delivery lists) plus the edition's phase code list, and its folder has no
+content file. Every older release's content is the frozen file, checked against its SHA-256:
+editing ``data/`` never changes what an older release said. (Until 2026-12 older releases were
+composed backwards through overlays, ``remove.ttl``/``add.ttl``; those files are refused now.)
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS
 
 from ..errors import NotConformingError, SourceError
 from ..namespaces import VK, VKG, VKID, VOID, bind_prefixes
-from ..sources import Sources, parse_file
+from ..sources import Sources, hash_files, parse_file
 from ..validation import validate
+from .frozen import CONTENT_FILE, edition_code_lists, read_frozen
 
 RELEASES_DIR = "releases"
-DESCRIPTION_FILE, REMOVE_FILE, ADD_FILE = "release.ttl", "remove.ttl", "add.ttl"
+DESCRIPTION_FILE = "release.ttl"
+OVERLAY_FILES = ("remove.ttl", "add.ttl")  # the former reverse deltas, refused
 SERIES = VKID.veikart
 DCAT = Namespace("http://www.w3.org/ns/dcat#")  # DCAT 3 terms (rdflib's DCAT is the closed DCAT 2 list)
 DATASET = VKID.datasett
@@ -85,28 +84,47 @@ class Releases:
 
 
 def release_files(root: Path) -> list[Path]:
-    """Every ``.ttl`` file under ``releases/`` (part of the sources' hash)."""
+    """Every ``.ttl`` and frozen ``content.nq`` under ``releases/`` (part of the sources' hash)."""
     folder = root / RELEASES_DIR
-    return sorted(folder.rglob("*.ttl")) if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    return sorted([*folder.rglob("*.ttl"), *folder.rglob(CONTENT_FILE)])
 
 
-def compose_releases(root: Path, sources: Sources, *, check: bool = True) -> Releases:
+def compose_releases(root: Path, sources: Sources, *, check: bool = True, cache: Path | None = None) -> Releases:
     """All releases of ``root`` composed over ``sources.data`` (the current release).
 
     With ``check``, each older release is validated against the shapes (``NotConformingError``).
-    No ``releases/`` folder gives no releases.
+    A frozen content that conformed to the same shapes and ontology before is not validated
+    again when ``cache`` (a folder) remembers it. No ``releases/`` folder gives no releases.
     """
     descriptions, found = read_descriptions(root)
     if not found:
         return Releases()
     chain = order_chain(found)
-    contents = compose_contents(sources.data, chain)
+    contents = compose_contents(sources, chain, descriptions)
     releases = Releases(chain, descriptions, contents, release_files(root))
     describe_releases(releases)
     if check:
         for release in chain[:-1]:
+            mark = _validated_mark(cache, release, sources)
+            if mark is not None and mark.exists():
+                continue
             validate_release(release, contents[release.version], sources)
+            if mark is not None:
+                mark.parent.mkdir(parents=True, exist_ok=True)
+                mark.touch()
     return releases
+
+
+def _validated_mark(cache: Path | None, release: Release, sources: Sources) -> Path | None:
+    """``cache/<sha256 of the frozen file, shapes and ontology>``: present once that content
+    has conformed to those shapes."""
+    if cache is None:
+        return None
+    digest = hashlib.sha256((release.folder / CONTENT_FILE).read_bytes())
+    digest.update(hash_files([p for p in sources.files if p.parent.name in ("ontology", "shapes")]).encode())
+    return cache / f"{release.version}-{digest.hexdigest()}"
 
 
 def read_descriptions(root: Path) -> tuple[Graph, list[Release]]:
@@ -158,45 +176,27 @@ def order_chain(found: list[Release]) -> list[Release]:
     return chain[::-1]
 
 
-def compose_contents(data: Graph, chain: list[Release]) -> dict[str, Graph]:
-    """Content of every release, newest first from ``data`` backwards through the overlays."""
+def compose_contents(sources: Sources, chain: list[Release], descriptions: Graph) -> dict[str, Graph]:
+    """Content of every release: the frozen file of each older one, ``data/`` (with the phase
+    code list) for the current one."""
     current = chain[-1]
-    for name in (REMOVE_FILE, ADD_FILE):
-        if (current.folder / name).exists():
-            raise SourceError(f"the current release cannot have {name}: its content is data/",
-                              where=str(current.folder / name))
-    contents = {current.version: data}
-    newer = data
-    for release in reversed(chain[:-1]):
-        newer = apply_overlay(newer, release.folder)
-        contents[release.version] = newer
+    for release in chain:
+        for name in OVERLAY_FILES:
+            if (release.folder / name).exists():
+                raise SourceError(f"{name}: overlays are replaced by frozen content ({CONTENT_FILE}); "
+                                  "see docs/releases.md", where=str(release.folder / name))
+    if (current.folder / CONTENT_FILE).exists():
+        raise SourceError(f"the current release cannot have {CONTENT_FILE}: its content is data/",
+                          where=str(current.folder / CONTENT_FILE))
+    contents = {current.version: current_content(sources)}
+    for release in chain[:-1]:
+        contents[release.version] = read_frozen(release.folder, release.iri, release.graph_iri, descriptions)
     return contents
 
 
-def apply_overlay(newer: Graph, folder: Path) -> Graph:
-    """``newer`` − ``folder``/remove.ttl + ``folder``/add.ttl, as a new graph."""
-    remove, add = _overlay_part(folder / REMOVE_FILE), _overlay_part(folder / ADD_FILE)
-    for triple in remove:
-        if triple not in newer:
-            s, p, o = (term.n3() for term in triple)
-            raise SourceError(f"stale overlay: the next release does not have {s} {p} {o}",
-                              where=str(folder / REMOVE_FILE))
-    older = bind_prefixes(Graph())
-    for triple in newer:
-        if triple not in remove:
-            older.add(triple)
-    older += add
-    return older
-
-
-def _overlay_part(path: Path) -> Graph:
-    if not path.exists():
-        return Graph()
-    part = parse_file(path)
-    if any(isinstance(term, BNode) for triple in part for term in triple):
-        raise SourceError("overlays cannot use blank nodes; give the node an IRI (docs/model.md)",
-                          where=str(path))
-    return part
+def current_content(sources: Sources) -> Graph:
+    """The current release's content: the data and the edition's phase code list."""
+    return bind_prefixes(Graph()) + sources.data + edition_code_lists(sources.ontology)
 
 
 def describe_releases(releases: Releases) -> None:
@@ -215,9 +215,15 @@ def describe_releases(releases: Releases) -> None:
 
 
 def validate_release(release: Release, content: Graph, sources: Sources) -> None:
-    """The composed content of an older release must conform to the shapes, like data/ does."""
-    report = validate(content + sources.ontology, sources.shapes, sources.ontology)
+    """An older release's content must conform to the shapes, like data/ does. It carries its
+    own edition's phase code list, so the ontology's (the current edition's) is left out."""
+    ontology = bind_prefixes(Graph())
+    codes = set(edition_code_lists(sources.ontology))
+    for triple in sources.ontology:
+        if triple not in codes:
+            ontology.add(triple)
+    report = validate(content + ontology, sources.shapes, ontology)
     if not report.conforms:
         raise NotConformingError(
-            f"release {release.version} (composed from {release.folder}) breaks "
+            f"release {release.version} (frozen in {release.folder / CONTENT_FILE}) breaks "
             f"{len(report.violations)} rules; no snapshot was written", report)

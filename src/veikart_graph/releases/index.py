@@ -113,14 +113,19 @@ class ReleaseIndex:
 
     def release_graph(self, version: str) -> KnowledgeGraph:
         """A ``KnowledgeGraph`` holding the release's content as ``vkg:data`` plus the ontology, so
-        ``describe`` renders an entity as it was in that release."""
+        ``describe`` renders an entity as it was in that release. What the release says about a
+        subject replaces what the current ontology says about it: a release carries its edition's
+        phase code list, and its phases must show the names it published."""
         with self._lock:
             if version not in self._stores:
                 store = ox.Store()
                 data = ox.NamedNode(str(GRAPH_DATA))
-                store.extend(ox.Quad(q.subject, q.predicate, q.object, data) for q in self._quads(version))
+                quads = list(self._quads(version))
+                store.extend(ox.Quad(q.subject, q.predicate, q.object, data) for q in quads)
+                own = {q.subject for q in quads}
                 ontology = ox.NamedNode(str(GRAPH_ONTOLOGY))
-                store.extend(self.graph.store.quads_for_pattern(None, None, None, ontology))
+                store.extend(q for q in self.graph.store.quads_for_pattern(None, None, None, ontology)
+                             if q.subject not in own)
                 self._stores[version] = KnowledgeGraph(store, f"{self.graph.snapshot_hash}:{version}")
             return self._stores[version]
 

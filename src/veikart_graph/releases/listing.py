@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ..errors import BadRequest, NotFound
 from .filters import ChangeFilter, matches
 from .index import ReleaseIndex, ReleaseInfo
-from .words import EntitySummary, summarise
+from .words import EntitySummary, overview, summarise
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,10 @@ class Comparison:
     def counts(self) -> dict[str, int]:
         found = Counter(e.kind for e in self.entities)
         return {kind: found.get(kind, 0) for kind in ("added", "removed", "changed")}
+
+    def overview(self, lang: str) -> list[str]:
+        """The comparison in a few sentences: counts by kind, renumbered, renamed (words.overview)."""
+        return overview(self.entities, lang)
 
 
 def pairs(index: ReleaseIndex, old: str | None = None, new: str | None = None) -> list[tuple[ReleaseInfo, ReleaseInfo]]:

@@ -34,6 +34,9 @@ PROPERTY_WORDS = {
     VK.contributesTo: ("Delmål", "Sub-goal"),
     SKOS.note: ("Merknad", "Note"),
     SKOS.historyNote: ("Historikk", "History note"),
+    SKOS.notation: ("Kode", "Code"),
+    SKOS.altLabel: ("Alternativ betegnelse", "Alternative label"),
+    SKOS.hiddenLabel: ("Søkeord", "Search term"),
     RDF.type: ("Type", "Type"),
     DCTERMS.isReplacedBy: ("Erstattet av", "Replaced by"),
 }
@@ -47,6 +50,11 @@ WORDS = {
     "blank": ("(anonym node)", "(blank node)"),
     "true": ("ja", "yes"),
     "false": ("nei", "no"),
+    "ov_new": ("Nye", "New"),
+    "ov_gone": ("Fjernet", "Removed"),
+    "ov_changed": ("Endret", "Changed"),
+    "ov_renumbered": ("Ny kode (samme ressurs, nytt nummer)", "Renumbered (same resource, new code)"),
+    "ov_renamed": ("Nytt navn", "Renamed"),
 }
 
 
@@ -66,7 +74,9 @@ class Labeller:
         for graph in graphs:
             for s, o in graph.subject_objects(RDF.type):
                 if isinstance(s, URIRef) and isinstance(o, URIRef):
-                    self._types.setdefault(s, o)
+                    known = self._types.get(s)
+                    if known is None or (not known.startswith(VK) and o.startswith(VK)):
+                        self._types[s] = o  # the project's own class names the thing best
             for prop in DETAILS:
                 for s, o in graph.subject_objects(prop):
                     if isinstance(s, URIRef) and "#" in s and isinstance(o, Literal):
@@ -153,11 +163,30 @@ class EntitySummary:
                 "changes": [line.to_dict() for line in self.lines]}
 
 
+def in_language(removed: Iterable[object], added: Iterable[object], lang: str) -> tuple[list, list]:
+    """The values to show of a change: of language-tagged texts only those in ``lang`` (else
+    bokmål) when either side has one, so a title reads ``Tilpasning → Tilpasning og …`` and not
+    both languages at once; other values as they are."""
+    removed, added = list(removed), list(added)
+    tags = {v.language for v in (*removed, *added) if isinstance(v, Literal) and v.language}
+    tag = lang if lang in tags else "nb" if "nb" in tags else None
+    if tag is None:
+        return removed, added
+
+    def keep(values: list) -> list:
+        return [v for v in values if not (isinstance(v, Literal) and v.language and v.language != tag)]
+
+    return keep(removed), keep(added)
+
+
 def property_line(change: PropertyChange, labels: Labeller, lang: str, prefix: str = "") -> Line:
     """``Fase: Tilpasning → Innføring``; ``Kilde lagt til: …``; ``Merknad fjernet: …``."""
     name = prefix + labels.property_name(change.predicate, lang)
-    old = [labels.value(v, lang, short=True) for v in change.removed]
-    new = [labels.value(v, lang, short=True) for v in change.added]
+    removed, added = in_language(change.removed, change.added, lang)
+    if not removed and not added:  # only other languages changed: show them all
+        removed, added = list(change.removed), list(change.added)
+    old = [labels.value(v, lang, short=True) for v in removed]
+    new = [labels.value(v, lang, short=True) for v in added]
     if old and new:
         text = f"{name}: {', '.join(old)} → {', '.join(new)}"
     elif new and change.predicate in NAMED_ONLY:
@@ -166,8 +195,8 @@ def property_line(change: PropertyChange, labels: Labeller, lang: str, prefix: s
         text = f"{name} {word('added', lang)}: {'; '.join(new)}"
     else:
         text = f"{name} {word('removed', lang)}: {'; '.join(old)}"
-    return Line(text, str(change.predicate), tuple(labels.value(v, lang) for v in change.removed),
-                tuple(labels.value(v, lang) for v in change.added))
+    return Line(text, str(change.predicate), tuple(labels.value(v, lang) for v in removed),
+                tuple(labels.value(v, lang) for v in added))
 
 
 def node_lines(part: NodeChange, labels: Labeller, lang: str) -> list[Line]:
@@ -243,9 +272,34 @@ def heading(summary: EntitySummary, lang: str) -> str:
     return f"{kind_word(summary.kind, lang)}: {summary.label}"
 
 
-def as_text(summaries: Iterable[EntitySummary], lang: str) -> str:
-    """Plain text for the command line: a heading per entity, then its changes."""
+def overview(summaries: Iterable[EntitySummary], lang: str) -> list[str]:
+    """What a release changed, in a few sentences: how many entities of each kind are new,
+    removed or changed, which kept their IRI under a new code (renumbered) and which got a new
+    name (renamed)."""
+    summaries = list(summaries)
     out = []
+    for kind, key in ((ADDED, "ov_new"), (REMOVED, "ov_gone"), (CHANGED, "ov_changed")):
+        found = [s for s in summaries if s.kind == kind]
+        if found:
+            by_type: dict[str, int] = {}
+            for summary in found:
+                by_type[summary.type_label or "?"] = by_type.get(summary.type_label or "?", 0) + 1
+            parts = ", ".join(f"{n} {t[:1].upper() + t[1:]}"
+                              for t, n in sorted(by_type.items(), key=lambda item: (-item[1], item[0])))
+            out.append(f"{word(key, lang)}: {len(found)} ({parts})")
+    for prop, key in ((SKOS.notation, "ov_renumbered"), (SKOS.prefLabel, "ov_renamed")):
+        moves = [f"{', '.join(line.old)} → {', '.join(line.new)}" + (f" ({s.label})" if prop == SKOS.notation else "")
+                 for s in summaries if s.kind == CHANGED
+                 for line in s.lines if line.property == str(prop) and line.old and line.new]
+        if moves:
+            out.append(f"{word(key, lang)}: {'; '.join(moves)}")
+    return out
+
+
+def as_text(summaries: Iterable[EntitySummary], lang: str) -> str:
+    """Plain text for the command line: the overview, then a heading per entity and its changes."""
+    summaries = list(summaries)
+    out = [*overview(summaries, lang), ""] if summaries else []
     for summary in summaries:
         out.append(f"{heading(summary, lang)} <{summary.iri}>")
         out += [f"  - {line.text}" for line in summary.lines]
@@ -253,4 +307,4 @@ def as_text(summaries: Iterable[EntitySummary], lang: str) -> str:
 
 
 __all__ = ["ADDED", "CHANGED", "REMOVED", "EntitySummary", "Labeller", "Line", "as_text", "heading",
-           "kind_word", "summarise", "word"]
+           "kind_word", "overview", "summarise", "word"]

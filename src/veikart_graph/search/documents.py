@@ -14,7 +14,9 @@ so their text is searched as part of that entity). Its text goes into these fiel
 | ``detail`` | other language-tagged text, and all text of its statement nodes (``…#…``) |
 
 ``dct:identifier`` (the IRI key, "vkp-datadeling") is searched too, with a low weight, but never
-shown in snippets (it goes into the index's ``parts`` column).
+shown in snippets (it goes into the index's ``parts`` column). A delivery's identifier is the
+published Leveranse-ID ("56876000020107079"): it is also the delivery's display code (its
+``notation`` in results), as the list has no other code.
 
 Facets: ``type`` (the most specific asserted class), ``goal`` (goals reached through
 ``vk:contributesToTransitive`` or ``vk:measures``, or the goal itself), ``owner`` (``vk:owner``),
@@ -46,7 +48,7 @@ CODE_PREDICATES = (str(SKOS.notation), str(VK.organisationNumber), str(DCTERMS.i
 RELATED_LINKS = (VK.owner, VK.userGroup, VK.phase, VK.component)
 FACET_LINKS = {str(VK.owner): "owner", str(VK.userGroup): "usergroup", str(VK.phase): "phase"}
 TYPE_ORDER = ("Strategy", "Roadmap", "RoadmapRelease", "Goal", "SubGoal", "BenefitStatement",
-              "Activity", "Deliverable", "PortfolioMeasure", "PortfolioProject",
+              "ActivityGroup", "Delivery", "Activity", "Deliverable", "PortfolioMeasure", "PortfolioProject",
               "RelatedInitiative", "Indicator", "Organisation", "GovernanceBody", "Portfolio",
               "UserGroup", "Phase")
 YEAR = re.compile(r"^(\d{4})")
@@ -189,6 +191,8 @@ def add_literals(graph: KnowledgeGraph, docs: dict[str, Document]) -> None:
             doc.names.append((literal.value, _lang(literal)))
         if not fragment and pred in CODE_PREDICATES:
             doc.codes.append(literal.value)
+        if not fragment and pred == str(DCTERMS.identifier) and doc.type == "Delivery" and not doc.notation:
+            doc.notation = literal.value
 
 
 def add_links(graph: KnowledgeGraph, docs: dict[str, Document], names: Names) -> None:

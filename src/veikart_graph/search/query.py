@@ -39,6 +39,7 @@ from .index import FTS_COLUMNS, SCOPE_TEXT, WEIGHTS
 from .results import FacetCount, FacetValue, Hit, SearchResult, doc_info
 
 TEXT_COLUMNS = "{" + " ".join(COLUMNS) + "}"
+CODE_COLUMNS = "{" + " ".join(FTS_COLUMNS) + "}"  # with ``parts``: identifiers (a Leveranse-ID) live there
 RUNNING_TEXT = "{body related detail}"
 SNIPPET_ORDER = ("body", "alt", "related", "detail", "code")
 SNIPPET_TERMS = 24
@@ -52,7 +53,8 @@ TIER = 1e9  # ordering: exact code matches, then exact label matches, then the r
 ROADMAP, CONTEXT, REFERENCE = 1.3, 0.8, 0.6
 TYPE_PRIOR = {
     **dict.fromkeys(("Goal", "SubGoal", "Activity", "PortfolioMeasure"), ROADMAP),
-    **dict.fromkeys(("Deliverable", "Organisation", "GovernanceBody", "UserGroup", "Phase"), 1.1),
+    **dict.fromkeys(("ActivityGroup", "Delivery", "Deliverable", "Organisation", "GovernanceBody", "UserGroup",
+                     "Phase"), 1.1),
     **dict.fromkeys(("PortfolioProject", "RelatedInitiative"), CONTEXT),
     **dict.fromkeys(("Status", "RiskLevel", "Role", "ValueKind", "PortfolioSegment"), REFERENCE),
 }
@@ -65,7 +67,9 @@ def fts_string(text: str) -> str:
 
 
 def term_expression(term: str) -> str:
-    if any(ch.isdigit() for ch in term) or len(term) < 3:
+    if any(ch.isdigit() for ch in term):
+        return f"{CODE_COLUMNS} : {fts_string(term)}"
+    if len(term) < 3:
         return f"{TEXT_COLUMNS} : {fts_string(term)}"
     if len(term) < 4:
         return f"{TEXT_COLUMNS} : {fts_string(term)}*"

@@ -114,7 +114,7 @@ def changes_json() -> Response:
         "current": index.current.version if index.current else None,
         "filter": flt.args(),
         "comparisons": [
-            {"from": c.old.version, "to": c.new.version, "counts": c.counts(),
+            {"from": c.old.version, "to": c.new.version, "counts": c.counts(), "overview": c.overview(g.lang),
              "entities": [{**e.to_dict(), "page": _absolute(e.path)} for e in c.entities]}
             for c in found
         ],

@@ -65,7 +65,40 @@ MESSAGES.update({
     "ds_target": {"nb": "Mål", "en": "Target"},
     "ds_record": {"nb": "Hele beskrivelsen (DCAT-AP-NO)", "en": "The full record (DCAT-AP-NO)"},
     "ds_as_data": {"nb": "Beskrivelsen som data", "en": "The record as data"},
+    "ds_coverage": {"nb": "Hva datasettet dekker", "en": "What the dataset covers"},
+    "ds_coverage_intro": {
+        "nb": "Tallene er telt i grafen for gjeldende utgave ({version}).",
+        "en": "The numbers are counted in the graph of the current release ({version}).",
+    },
+    "ds_kind": {"nb": "Slag", "en": "Kind"},
+    "ds_sources": {"nb": "Kilder og utgaver", "en": "Sources and editions"},
+    "ds_source": {"nb": "Kilde", "en": "Source"},
+    "ds_version": {"nb": "Utgave", "en": "Edition"},
+    "ds_date": {"nb": "Dato", "en": "Date"},
+    "ds_no_date": {"nb": "ikke oppgitt", "en": "not given"},
+    "ds_missing": {"nb": "Kjent mangler", "en": "Known to be missing"},
+    "ds_missing_owners": {
+        "nb": "Eiere og brukergrupper per leveranse: veikartlisten oppgir dem ikke, og ingen annen kilde gjør det "
+              "per leveranse; leveransene har derfor ingen.",
+        "en": "Owners and user groups per delivery: the delivery list does not give them, and no other source "
+              "does per delivery; so the deliveries have none.",
+    },
+    "ds_missing_indicators": {
+        "nb": "De offisielle målindikatorene: listen over strategiske indikatorer er ikke funnet i kildene; "
+              "indikatorene her er de som kildene nevner.",
+        "en": "The official målindikatorer (target indicators): the list of strategic indicators was not found in "
+              "the sources; the indicators here are those the sources mention.",
+    },
 })
+COVERAGE_CLASSES = ("Goal", "SubGoal", "ActivityGroup", "Delivery", "Activity", "Deliverable", "PortfolioMeasure",
+                    "Indicator", "Organisation")
+COVERAGE = ("SELECT ?cls (COUNT(DISTINCT ?s) AS ?n) WHERE { VALUES ?cls { "
+            + " ".join(f"vk:{c}" for c in COVERAGE_CLASSES) + " } GRAPH vkg:data { ?s a ?cls } } GROUP BY ?cls")
+SOURCES = """
+SELECT ?s ?kind ?version ?issued WHERE {
+  { ?s a vk:RoadmapRelease ; dcat:version ?version BIND("release" AS ?kind) }
+  UNION { GRAPH vkg:data { ?s a prov:Entity ; dcat:version ?version } BIND("file" AS ?kind) }
+  OPTIONAL { ?s dct:issued ?issued } } ORDER BY ?kind ?version"""
 LINKSET_NAMES = {BRREG: "Enhetsregisteret (Brønnøysundregistrene)", "http://www.wikidata.org/entity/": "Wikidata"}
 
 
@@ -97,6 +130,26 @@ def statistics(graph: KnowledgeGraph, lang: str) -> dict[str, object]:
     stats["graphs"].sort()
     stats["linksets"].sort()
     return stats
+
+
+def coverage(graph: KnowledgeGraph, lang: str) -> dict[str, object]:
+    """Counts by kind in the current data, and the edition and date of each release and source
+    file, all read from the graph."""
+    vocab = vocabulary(graph)
+    found = {row["cls"].value: int(row["n"].value) for row in graph.select(COVERAGE)}
+    kinds = []
+    for name in COVERAGE_CLASSES:
+        iri = f"{BASE}def/{name}"
+        kinds.append((vocab.label(iri, lang), iri, found.get(iri, 0)))
+    planning = {row["s"].value.rsplit("/", 1)[-1]: int(row["n"].value) for row in graph.select(
+        "SELECT ?s (COUNT(?d) AS ?n) WHERE { GRAPH vkg:data { ?d a vk:Delivery ; vk:planningStatus ?s } } GROUP BY ?s")}
+    rows = graph.select(SOURCES)
+    names = labels(graph, [r["s"] for r in rows])
+    sources = [(pick_label(names.get(r["s"].value, []), lang), r["s"].value, r["kind"].value, r["version"].value,
+                r["issued"].value if "issued" in r else None) for r in rows]
+    current = next((r["v"].value for r in graph.select(
+        "SELECT ?v WHERE { vkid:veikart dcat:hasCurrentVersion/dcat:version ?v }")), "")
+    return {"kinds": kinds, "planning": planning, "sources": sources, "current": current}
 
 
 def schema_dataset(entity_label: str, description: str | None) -> dict[str, object]:
@@ -154,7 +207,8 @@ def dataset_page() -> Response:
     description = next((v.text for v in entity.node.values("http://purl.org/dc/terms/description")
                         if v.lang == g.lang), None)
     html = render_template(
-        "dataset.html", entity=entity, stats=statistics(graph, g.lang), downloads=FILE_NAMES,
+        "dataset.html", entity=entity, stats=statistics(graph, g.lang), cover=coverage(graph, g.lang),
+        downloads=FILE_NAMES,
         formats=DOCUMENT_TYPES, jsonld=schema_dataset(entity.label.value, description),
         nlod=NLOD_PAGE, canonical=CANONICAL,
     )

@@ -6,7 +6,8 @@ URLs (all GET; ``?lang=nb|en`` everywhere):
 - ``/veikart/mal/<key>``, ``/veikart/delmal/<key>``;
 - ``/veikart/eiere``, ``/veikart/eier/<key>``; ``/veikart/brukergrupper``, ``/veikart/brukergruppe/<key>``;
 - ``/veikart/faser``, ``/veikart/fase/<key>``; ``/veikart/indikatorer``, ``/veikart/indikator/<key>``;
-- ``/veikart/tidslinje?mal=&eier=&brukergruppe=`` the timeline (filters are keys);
+- ``/veikart/tidslinje?mal=&delmal=&gruppe=&fase=&status=&eier=&brukergruppe=`` the timeline
+  (filters are keys; a plain GET form, no JavaScript);
 - ``/static-gen/phases.css`` the phase colours from the graph, as CSS classes (no inline styles).
 
 A malformed key or parameter is a 400 with a message; a well-formed key of nothing is a 404.
@@ -32,7 +33,10 @@ bp = Blueprint("views", __name__)
 VIEW_PATHS = {"mal": "/veikart/mal/", "delmal": "/veikart/delmal/", "organisasjon": "/veikart/eier/",
               "brukergruppe": "/veikart/brukergruppe/", "fase": "/veikart/fase/",
               "indikator": "/veikart/indikator/"}
-TIMELINE_FILTERS = {"mal": "mal", "eier": "organisasjon", "brukergruppe": "brukergruppe"}
+# Query parameter → (type segment of its IRI, TimelineFilter field).
+TIMELINE_FILTERS = {"mal": ("mal", "goal"), "delmal": ("delmal", "subgoal"), "gruppe": ("gruppe", "group"),
+                    "fase": ("fase", "phase"), "status": ("planleggingsstatus", "status"),
+                    "eier": ("organisasjon", "owner"), "brukergruppe": ("brukergruppe", "user_group")}
 
 
 def view_href(ref: vd.Ref) -> str:
@@ -67,14 +71,14 @@ def timeline_filter() -> vd.TimelineFilter:
         raise BadRequest(t("vk_bad_params").format(names=", ".join(unknown),
                                                    allowed=", ".join([*TIMELINE_FILTERS, "lang"])))
     chosen: dict[str, str | None] = {}
-    for name, segment in TIMELINE_FILTERS.items():
+    for name, (segment, field) in TIMELINE_FILTERS.items():
         values = [v for v in request.args.getlist(name) if v != ""]
         if len(values) > 1:
             raise BadRequest(t("vk_one_value").format(name=name))
         if values and not vd.exists_as(get_graph(), segment, values[0]):
             raise BadRequest(t("vk_bad_filter").format(name=name, value=values[0]))
-        chosen[name] = vd.iri_of(segment, values[0]) if values else None
-    return vd.TimelineFilter(goal=chosen["mal"], owner=chosen["eier"], user_group=chosen["brukergruppe"])
+        chosen[field] = vd.iri_of(segment, values[0]) if values else None
+    return vd.TimelineFilter(**chosen)
 
 
 def lang() -> str:
@@ -136,7 +140,7 @@ def timeline() -> str:
     chosen = timeline_filter()
     graph = get_graph()
     return render_template("timeline.html", timeline=vd.timeline(graph, lang(), chosen), chosen=chosen,
-                           options=vd.filter_options(graph, lang()), filtered=any(vars(chosen).values()),
+                           options=vd.filter_options(graph, lang()), filtered=chosen.active,
                            this_year=_this_year())
 
 
@@ -154,8 +158,10 @@ def indicator(key: str) -> str:
 
 @bp.route("/static-gen/phases.css")
 def phase_css() -> Response:
-    """The phase colours of the graph as CSS classes ``.phase-<key>`` (text colour ≥ 4.5:1)."""
-    response = Response(vd.phase_stylesheet(get_graph()), mimetype="text/css")
+    """The phase colours of the graph as CSS classes ``.phase-<key>`` (text colour ≥ 4.5:1), and the
+    timeline's month grid for the graph's axis (CSP allows no inline styles)."""
+    graph = get_graph()
+    response = Response(vd.phase_stylesheet(graph) + vd.grid_stylesheet(vd.timeline_axis(graph)), mimetype="text/css")
     response.headers["Cache-Control"] = "public, max-age=300"
     response.set_etag(get_state().graph.snapshot_hash or "dev")
     return response.make_conditional(request)
@@ -172,7 +178,8 @@ def init_app(app: Flask) -> None:
     app.add_template_global(view_href, "view_href")
     app.add_template_global(unit_text, "unit_text")
     app.add_template_global(qualifier_sign, "qualifier_sign")
-    from ..charts import format_number, timeline_cells
+    from ..charts import format_date, format_number, timeline_cells
 
     app.add_template_global(timeline_cells, "timeline_cells")
     app.add_template_filter(lambda v: format_number(v, g.get("lang", "nb")), "number")
+    app.add_template_filter(lambda v: format_date(v, g.get("lang", "nb")), "vkdate")

@@ -26,14 +26,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "vk_count_indicators": {"nb": "Indikatorer", "en": "Indicators"},
     "vk_count_projects": {"nb": "Eldre prosjektsider", "en": "Older project pages"},
     "vk_counts_note": {
-        "nb": "Tallene teller det som er funnet i kildene. Delmål uten kjent tittel er tatt med og "
-              "merket som usikre; et mål med 0 kan ha aktiviteter som ikke er funnet ennå.",
-        "en": "The counts are of what was found in the sources. Sub-goals whose title is unknown are "
-              "included and marked uncertain; a goal showing 0 may have activities not yet found."},
+        "nb": "Tallene telles i grafen. Grupperinger og leveranser er fra veikartlisten; aktiviteter er "
+              "de eldre aktivitetene fra tidligere kilder; tiltak er tiltakene i nasjonal e-helseportefølje.",
+        "en": "The counts are made in the graph. Activity groups and deliveries come from the roadmap list; "
+              "activities are the older activities from earlier sources; measures are those of the "
+              "national e-health portfolio."},
     "vk_explore": {"nb": "Utforsk veikartet", "en": "Explore the roadmap"},
     "vk_timeline": {"nb": "Tidslinje", "en": "Timeline"},
-    "vk_timeline_intro": {"nb": "aktiviteter og tiltak mot årstall, med filtre",
-                          "en": "activities and measures against years, with filters"},
+    "vk_timeline_intro": {"nb": "leveransene i veikartlisten som linjer over årene, med filtre",
+                          "en": "the deliveries of the roadmap list as lines over the years, with filters"},
     "vk_owners": {"nb": "Eiere", "en": "Owners"},
     "vk_owners_intro": {"nb": "hva hver organisasjon eier", "en": "what each organisation owns"},
     "vk_user_groups": {"nb": "Brukergrupper", "en": "User groups"},
@@ -165,10 +166,87 @@ MESSAGES: dict[str, dict[str, str]] = {
                              "en": "No activity or measure in the data has this phase stated."},
     # timeline
     "vk_timeline_lead": {
-        "nb": "Aktiviteter og tiltak mot årstall: perioder (start- og sluttår) og milepæler med dato, "
-              "slik kildene oppgir dem. Elementer uten årstall står i egen liste nederst.",
-        "en": "Activities and measures against years: periods (start and end year) and dated "
-              "milestones, as the sources give them. Items without years are listed separately below."},
+        "nb": "Leveransene i veikartlisten som linjer over årene, ordnet etter mål, delmål og "
+              "strategigruppering. Rader med samme navn i samme gruppering er én linje; hver rad er et "
+              "segment i fasens farge fra startdato til sluttdato. Under dem: de eldre aktivitetene og "
+              "tiltakene mot årstall, med milepæler.",
+        "en": "The deliveries of the roadmap list as lines over the years, ordered by goal, sub-goal and "
+              "activity group. Rows with the same name in the same group form one line; each row is a "
+              "segment in its phase's colour from start date to end date. Below them: the older "
+              "activities and measures against years, with milestones."},
+    "vk_deliveries_heading": {"nb": "Leveranser i veikartlisten", "en": "Deliveries of the roadmap list"},
+    "vk_older_items_heading": {"nb": "Aktiviteter og tiltak fra tidligere kilder",
+                               "en": "Activities and measures from earlier sources"},
+    "vk_showing_deliveries": {"nb": "Viser {n} av {total} leveranser på {lines} linjer.",
+                              "en": "Showing {n} of {total} deliveries on {lines} lines."},
+    "vk_no_deliveries": {"nb": "Ingen leveranser passer filtrene.", "en": "No delivery matches the filters."},
+    "vk_all_subgoals": {"nb": "Alle delmål", "en": "All sub-goals"},
+    "vk_all_activity_groups": {"nb": "Alle grupperinger", "en": "All groups"},
+    "vk_all_phases": {"nb": "Alle faser", "en": "All phases"},
+    "vk_all_statuses": {"nb": "Alle", "en": "All"},
+    "vk_activity_group": {"nb": "Strategigruppering", "en": "Activity group"},
+    "vk_activity_groups": {"nb": "Strategigrupperinger", "en": "Activity groups"},
+    "vk_planning_status": {"nb": "Planleggingsstatus", "en": "Planning status"},
+    "vk_older_only": {"nb": "bare eldre aktiviteter og tiltak", "en": "older activities and measures only"},
+    "vk_delivery": {"nb": "Leveranse", "en": "Delivery"},
+    "vk_deliveries": {"nb": "Leveranser", "en": "Deliveries"},
+    "vk_n_deliveries": {"nb": "{n} leveranser", "en": "{n} deliveries"},
+    "vk_one_delivery": {"nb": "1 leveranse", "en": "1 delivery"},
+    "vk_delivery_id": {"nb": "Leveranse-ID", "en": "Delivery ID"},
+    "vk_start": {"nb": "Start", "en": "Start"},
+    "vk_end": {"nb": "Slutt", "en": "End"},
+    "vk_no_start_date": {"nb": "ingen startdato oppgitt", "en": "no start date given"},
+    "vk_no_end_date": {"nb": "ingen sluttdato oppgitt", "en": "no end date given"},
+    "vk_until_next": {"nb": "tegnet til neste segment starter", "en": "drawn until the next segment starts"},
+    "vk_not_drawn": {"nb": "ikke tegnet", "en": "not drawn"},
+    "vk_tentative": {"nb": "Tentativ", "en": "Tentative"},
+    "vk_legend_planned": {"nb": "planlagt: heltrukket", "en": "planned: solid"},
+    "vk_legend_tentative": {"nb": "tentativ: stiplet kant og skravert, og ordet «Tentativ» i teksten",
+                            "en": "tentative: dashed border and hatched, and the word “Tentative” in the text"},
+    "vk_legend_given": {"nb": "segment fra startdato til sluttdato (sluttmåneden med)",
+                        "en": "segment from start date to end date (end month included)"},
+    "vk_legend_until_next": {
+        "nb": "ingen sluttdato: segmentet går til linjens neste segment starter (teksten sier det)",
+        "en": "no end date: the segment runs until the line's next segment starts (the text says so)"},
+    "vk_legend_open": {
+        "nb": "ingen sluttdato og ingenting etter: startmarkør som blekner; lengden betyr ingenting",
+        "en": "no end date and nothing after it: a fading start marker; its length means nothing"},
+    "vk_legend_span_phases": {
+        "nb": "rad som spenner over flere faser: fasenes farger i rekkefølge (listen gir ikke datoer per fase)",
+        "en": "row spanning several phases: the phases' colours in order (the list gives no dates per phase)"},
+    "vk_legend_data_note": {"nb": "merknad om datakvalitet (for eksempel slutt før start)",
+                            "en": "data-quality note (for example end before start)"},
+    "vk_data_note": {"nb": "Merknad", "en": "Note"},
+    "vk_groups_and_deliveries": {"nb": "Grupperinger og leveranser", "en": "Groups and deliveries"},
+    "vk_no_groups_subgoal": {"nb": "Ingen leveranser i veikartlisten for dette delmålet.",
+                             "en": "No delivery in the roadmap list for this sub-goal."},
+    "vk_deliveries_caption": {"nb": "Leveranser i {group}: navn, fase, datoer og status",
+                              "en": "Deliveries in {group}: name, phase, dates and status"},
+    "vk_goal_counts": {"nb": "{subgoals} delmål, {groups} grupperinger, {deliveries} leveranser",
+                       "en": "{subgoals} sub-goals, {groups} activity groups, {deliveries} deliveries"},
+    "vk_subgoal_counts": {"nb": "{groups} grupperinger, {deliveries} leveranser",
+                          "en": "{groups} activity groups, {deliveries} deliveries"},
+    "vk_older_activities": {"nb": "Aktiviteter fra tidligere kilder", "en": "Activities from earlier sources"},
+    "vk_count_groups": {"nb": "Grupperinger", "en": "Activity groups"},
+    "vk_count_deliveries": {"nb": "Leveranser", "en": "Deliveries"},
+    "vk_total_deliveries": {"nb": "Leveranser", "en": "Deliveries"},
+    "vk_total_groups": {"nb": "Strategigrupperinger", "en": "Activity groups"},
+    "vk_total_subgoals": {"nb": "Delmål", "en": "Sub-goals"},
+    "vk_total_goals": {"nb": "Mål", "en": "Goals"},
+    "vk_total_activities": {"nb": "Aktiviteter fra tidligere kilder", "en": "Activities from earlier sources"},
+    "vk_total_measures": {"nb": "Tiltak i porteføljen", "en": "Portfolio measures"},
+    "vk_total_indicators": {"nb": "Indikatorer", "en": "Indicators"},
+    "vk_total_organisations": {"nb": "Organisasjoner", "en": "Organisations"},
+    "vk_deliveries_naming_phase": {"nb": "Leveranser i veikartlisten", "en": "Deliveries of the roadmap list"},
+    "vk_delivery_phase_note": {"nb": "{n} av {total} leveranser i veikartlisten har ingen fase oppgitt.",
+                               "en": "{n} of {total} deliveries of the roadmap list have no phase stated."},
+    "vk_deliveries_in_phase": {"nb": "Leveranser i denne fasen", "en": "Deliveries in this phase"},
+    "vk_deliveries_in_phase_note": {
+        "nb": "Rader i veikartlisten som nevner fasen, også der raden spenner over flere faser.",
+        "en": "Rows of the roadmap list that name this phase, also where a row spans several phases."},
+    "vk_status_column": {"nb": "Status", "en": "Status"},  # planning status, short enough for the column
+    "vk_totals_heading": {"nb": "Veikartet i tall", "en": "The roadmap in numbers"},
+    "vk_totals_note": {"nb": "Talt i grafen ved hver forespørsel.", "en": "Counted in the graph on every request."},
     "vk_filter": {"nb": "Filtrer", "en": "Filter"},
     "vk_all_goals": {"nb": "Alle mål", "en": "All goals"},
     "vk_all_owners": {"nb": "Alle eiere", "en": "All owners"},
