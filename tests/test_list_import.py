@@ -101,7 +101,7 @@ def test_publishing_a_new_list_freezes_the_current_release(project, tmp_path):
     """A new edition of the list: the previous current release (2026-08) is frozen as it was,
     the new list replaces the old one in data/sources/, the older releases stay byte-identical."""
     older = {v: (project / "releases" / v / "content.nq").read_bytes() for v in ("ehelse", "2026-11")}
-    releases = compose_releases(project, load_sources(project), check=False)
+    releases = compose_releases(project, load_sources(project))
     was = freeze(releases.current.graph_iri, releases.contents["2026-08"])
     path = edited(tmp_path, ("2026-08\n", "2026-12\n"),
                   ("Fullmakter Helsenorge;", "Fullmakter på Helsenorge;"))

@@ -117,8 +117,7 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
     with _step("infer", timings, progress):
         inferred = infer(sources.data, sources.ontology)
     with _step("releases", timings, progress):
-        releases = compose_releases(settings.root_dir, sources,  # older releases validated here, once
-                                    cache=settings.snapshot_root / "validated-releases")
+        releases = compose_releases(settings.root_dir, sources)  # frozen: checksums, not today's shapes
     graphs = {
         GRAPH_DATA: sources.data,
         GRAPH_INFERRED: inferred,

@@ -84,7 +84,7 @@ def plan_list_import(root: Path, table: Path, version: str, *, sources_for_relea
     if reader.errors:
         raise ImportFailed(sorted(reader.errors, key=error_order))
     new_data = bind_prefixes(Graph()) + sources.data + sidecar + graph
-    releases = compose_releases(root, before, check=False)
+    releases = compose_releases(root, before)
     plan = ImportPlan({}, len(rows), before.data, new_data, Labeller([new_data, before.data, before.ontology]))
     descriptions = plan_release(plan, root, releases, version, sources_for_release, issued)
     report = validate(new_data + sources.ontology + descriptions, sources.shapes, sources.ontology)

@@ -44,7 +44,7 @@ def write(path: Path, text: str) -> Path:
 
 def freeze_current(root: Path) -> None:
     """Freeze the current release of ``root`` as ``import --release NEW`` does."""
-    releases = compose_releases(root, load_sources(root), check=False)
+    releases = compose_releases(root, load_sources(root))
     current = releases.current
     write_plan(ImportPlan(freeze_files(current, releases.contents[current.version])))
 

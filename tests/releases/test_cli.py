@@ -74,16 +74,36 @@ def test_freeze_records_a_deliberate_erratum_of_an_older_release(tmp_path):
     result = CliRunner().invoke(main, ["--root", str(project), "freeze", "ehelse", "--content", str(corrected)])
     assert result.exit_code == 0, result.output
     assert "Merknad lagt til: Rettet etter publisering" in result.output
-    ehelse = compose_releases(project, load_sources(project), check=False).contents["ehelse"]
+    ehelse = compose_releases(project, load_sources(project)).contents["ehelse"]
     assert any(str(o) == "Rettet etter publisering" for o in ehelse.objects())
     content.write_bytes(content.read_bytes().replace(b"Rettet etter publisering", b"Rettet to ganger"))
     with pytest.raises(SourceError, match="has changed since the release was frozen"):
-        compose_releases(project, load_sources(project), check=False)
+        compose_releases(project, load_sources(project))
     assert CliRunner().invoke(main, ["--root", str(project), "freeze", "ehelse"]).exit_code == 0
-    ehelse = compose_releases(project, load_sources(project), check=False).contents["ehelse"]
+    ehelse = compose_releases(project, load_sources(project)).contents["ehelse"]
     assert any(str(o) == "Rettet to ganger" for o in ehelse.objects())
     refused = CliRunner().invoke(main, ["--root", str(project), "freeze", "2026-08"])
     assert refused.exit_code == 2 and "is the current release" in refused.output
+
+
+def test_freeze_refuses_a_correction_that_adds_a_violation(tmp_path):
+    """A correction may not break a rule the published content kept (nothing written, exit 1);
+    rules the published content already broke under today's shapes do not block it."""
+    from .project import copy_project
+
+    project = copy_project(tmp_path / "p")
+    content = project / "releases" / "ehelse" / "content.nq"
+    before = content.read_bytes()
+    graph = "<https://w3id.org/veikart/graph/release/ehelse>"
+    bad = (f'<https://w3id.org/veikart/id/aktivitet/uten-delmal> '
+           f'<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/veikart/def/Activity> {graph} .\n')
+    corrected = tmp_path / "rettet.nq"
+    corrected.write_bytes(before + bad.encode())
+    result = CliRunner().invoke(main, ["--root", str(project), "freeze", "ehelse", "--content", str(corrected)])
+    assert result.exit_code == 1, result.output
+    assert "rules the published one did not; nothing was written" in result.output
+    assert "aktivitet/uten-delmal" in result.output
+    assert content.read_bytes() == before
 
 
 def test_freeze_help_has_an_example():

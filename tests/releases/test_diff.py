@@ -27,7 +27,7 @@ def sources():
 
 @pytest.fixture(scope="module")
 def real(sources):
-    releases = compose_releases(ROOT, sources, check=False)
+    releases = compose_releases(ROOT, sources)
     old, new = releases.contents["ehelse"], releases.contents["2026-11"]
     return diff_graphs(old, new), Labeller([new, old, sources.ontology])
 

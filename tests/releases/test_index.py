@@ -33,12 +33,15 @@ def test_real_releases_in_order(graph):
 def test_history_of_a_changed_activity(graph):
     entries = release_index(graph).history(HEALTH_CARD, "nb")
     assert [(e.release.version, e.status) for e in entries] == [
-        ("ehelse", "first"), ("2026-11", "changed"), ("2026-08", "unchanged")]
+        ("ehelse", "first"), ("2026-11", "changed"), ("2026-08", "changed")]
     assert [line.text[:18] for line in entries[1].lines] == ["Milepæl lagt til: "]
+    # 2026-08: the roadmap document's own trial date (May 2025) beside Norsk helsenett's (June 2025)
+    assert len(entries[2].lines) == 1
+    assert entries[2].lines[0].text.startswith("Milepæl lagt til: I mai 2025 startet utprøving")
 
 
 def test_history_of_an_unchanged_entity(graph):
-    entries = release_index(graph).history("https://w3id.org/veikart/id/mal/1", "en")
+    entries = release_index(graph).history("https://w3id.org/veikart/id/aktivitet/vkp-datadeling", "en")
     assert [e.status for e in entries] == ["first", "unchanged", "unchanged"]
 
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import click
 from rdflib import Dataset, Graph
 
-from ..errors import SourceError, VeikartError
+from ..errors import NotConformingError, SourceError, VeikartError
 from ..namespaces import bind_prefixes
 from ..settings import Settings
 from ..sources import load_graph, load_sources, turtle_files
 from . import frozen
-from .compose import DESCRIPTION_FILE, compose_releases, order_chain, read_descriptions
+from .compose import DESCRIPTION_FILE, compose_releases, new_violations, order_chain, read_descriptions
 from .diff import diff_graphs
 from .frozen import CONTENT_FILE
 from .words import Labeller, as_text, summarise
@@ -62,7 +62,7 @@ def load_sides(root: Path, old: str, new: str) -> tuple[Graph, Graph, Graph]:
         ontology = load_graph(turtle_files(ontology_dir))[0] if ontology_dir.is_dir() else Graph()
         return read_side(Path(old)), read_side(Path(new)), ontology
     sources = load_sources(root)
-    releases = compose_releases(root, sources, check=False)
+    releases = compose_releases(root, sources)
     graphs = []
     for side in (old, new):
         path = Path(side)
@@ -124,6 +124,10 @@ def freeze(ctx: click.Context, version: str, content_file: Path | None, lang: st
         path = release.folder / CONTENT_FILE
         old = read_side(path) if path.exists() else Graph()
         new = read_side(content_file or path)
+        added = new_violations(release, old, new, load_sources(root))
+        if not added.conforms:
+            raise NotConformingError(f"the corrected content of {version} breaks {len(added.violations)} rules "
+                                     "the published one did not; nothing was written", added)
         data = frozen.freeze(release.graph_iri, new)
         description = release.folder / DESCRIPTION_FILE
         text = description.read_text(encoding="utf-8")
@@ -131,6 +135,8 @@ def freeze(ctx: click.Context, version: str, content_file: Path | None, lang: st
         if recorded is None or recorded not in text:
             raise SourceError("release.ttl records no SHA-256 of content.nq to update", where=str(description))
     except VeikartError as exc:
+        if isinstance(exc, NotConformingError):
+            click.echo(exc.report.text(lang), err=True)
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
     path.write_bytes(data)

@@ -16,17 +16,16 @@ composed backwards through overlays, ``remove.ttl``/``add.ttl``; those files are
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS
 
-from ..errors import NotConformingError, SourceError
+from ..errors import SourceError
 from ..namespaces import VK, VKG, VKID, VOID, bind_prefixes
-from ..sources import Sources, hash_files, parse_file
-from ..validation import validate
+from ..sources import Sources, parse_file
+from ..validation import ValidationReport, Violation, validate
 from .frozen import CONTENT_FILE, edition_code_lists, read_frozen
 
 RELEASES_DIR = "releases"
@@ -91,12 +90,15 @@ def release_files(root: Path) -> list[Path]:
     return sorted([*folder.rglob("*.ttl"), *folder.rglob(CONTENT_FILE)])
 
 
-def compose_releases(root: Path, sources: Sources, *, check: bool = True, cache: Path | None = None) -> Releases:
+def compose_releases(root: Path, sources: Sources) -> Releases:
     """All releases of ``root`` composed over ``sources.data`` (the current release).
 
-    With ``check``, each older release is validated against the shapes (``NotConformingError``).
-    A frozen content that conformed to the same shapes and ontology before is not validated
-    again when ``cache`` (a folder) remembers it. No ``releases/`` folder gives no releases.
+    Older releases are frozen: each content is checked against the SHA-256 its description
+    records, never against today's shapes. A published release conformed to the shapes of its
+    day; a rule added later for the current data (e.g. where an organisation number comes from)
+    must not stop the build over history that cannot change. A correction of an older release
+    goes through ``veikart-graph freeze``, which refuses one that adds a violation
+    (``new_violations``). No ``releases/`` folder gives no releases.
     """
     descriptions, found = read_descriptions(root)
     if not found:
@@ -105,26 +107,7 @@ def compose_releases(root: Path, sources: Sources, *, check: bool = True, cache:
     contents = compose_contents(sources, chain, descriptions)
     releases = Releases(chain, descriptions, contents, release_files(root))
     describe_releases(releases)
-    if check:
-        for release in chain[:-1]:
-            mark = _validated_mark(cache, release, sources)
-            if mark is not None and mark.exists():
-                continue
-            validate_release(release, contents[release.version], sources)
-            if mark is not None:
-                mark.parent.mkdir(parents=True, exist_ok=True)
-                mark.touch()
     return releases
-
-
-def _validated_mark(cache: Path | None, release: Release, sources: Sources) -> Path | None:
-    """``cache/<sha256 of the frozen file, shapes and ontology>``: present once that content
-    has conformed to those shapes."""
-    if cache is None:
-        return None
-    digest = hashlib.sha256((release.folder / CONTENT_FILE).read_bytes())
-    digest.update(hash_files([p for p in sources.files if p.parent.name in ("ontology", "shapes")]).encode())
-    return cache / f"{release.version}-{digest.hexdigest()}"
 
 
 def read_descriptions(root: Path) -> tuple[Graph, list[Release]]:
@@ -214,16 +197,20 @@ def describe_releases(releases: Releases) -> None:
         g.add((graph_iri, DCTERMS.title, Literal(f"Content of roadmap release {release.version}", lang="en")))
 
 
-def validate_release(release: Release, content: Graph, sources: Sources) -> None:
-    """An older release's content must conform to the shapes, like data/ does. It carries its
-    own edition's phase code list, so the ontology's (the current edition's) is left out."""
+def new_violations(release: Release, before: Graph, after: Graph, sources: Sources) -> ValidationReport:
+    """The violations ``after`` (a corrected content of an older release) has and ``before`` (its
+    published content) did not, against today's shapes and ontology. Each release carries its own
+    edition's phase code list, so the ontology's (the current edition's) is left out."""
     ontology = bind_prefixes(Graph())
     codes = set(edition_code_lists(sources.ontology))
     for triple in sources.ontology:
         if triple not in codes:
             ontology.add(triple)
-    report = validate(content + ontology, sources.shapes, ontology)
-    if not report.conforms:
-        raise NotConformingError(
-            f"release {release.version} (frozen in {release.folder / CONTENT_FILE}) breaks "
-            f"{len(report.violations)} rules; no snapshot was written", report)
+
+    def key(v: Violation) -> tuple:
+        return (v.focus, v.path, v.value, v.source_shape)
+
+    known = {key(v) for v in validate(before + ontology, sources.shapes, ontology).violations}
+    report = validate(after + ontology, sources.shapes, ontology)
+    added = [v for v in report.violations if key(v) not in known]
+    return ValidationReport(conforms=not any(v.severity == "Violation" for v in added), violations=added)
