@@ -23,7 +23,7 @@ def test_a_client_over_its_limit_is_refused_at_once_and_others_still_admitted():
 def test_the_total_is_bounded_whoever_asks():
     gate = Gate(total=2, per_client=5)
     with gate.admit("a"), gate.admit("b"):
-        with pytest.raises(Overloaded, match="all query slots are busy"):
+        with pytest.raises(Overloaded, match="as many queries as it takes at once"):
             with gate.admit("c"):
                 pass
 

@@ -51,7 +51,8 @@ class Gate:
                     f"{self.per_client} queries from your address are already running here; wait for "
                     "one to finish and retry", retry_after=RETRY_AFTER)
             if self._running >= self.total:
-                raise Overloaded("all query slots are busy; retry in a moment", retry_after=RETRY_AFTER)
+                raise Overloaded("this server is answering as many queries as it takes at once; retry in a moment",
+                                 retry_after=RETRY_AFTER)
             self._running += 1
             self._by_client[client] += 1
         try:
