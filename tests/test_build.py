@@ -171,3 +171,20 @@ def test_large_snapshots_leave_out_the_union_copy_and_answer_the_same(project: S
     query = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }"
     counts = [int(next(iter(g.run(query)))["n"].value) for g in (with_copy, without_copy)]
     assert counts[1] == counts[0] + 1
+
+
+def test_validation_leaves_the_shapes_graph_as_it_was_read():
+    """Regression: pySHACL added two RDFS/OWL axioms to the shapes graph it validated with, and
+    the build then published them in the shapes graph, two triples more than its manifest said
+    (found by the publish test, which compares a store's counts with the manifest)."""
+    from datetime import date
+    from pathlib import Path
+
+    from veikart_graph.build import validate_sources
+    from veikart_graph.metadata import describe_dataset
+    from veikart_graph.sources import load_sources
+
+    sources = load_sources(Path(__file__).resolve().parents[1])
+    before = set(sources.shapes)
+    validate_sources(sources, describe_dataset(sources.data, {}, date(2026, 12, 4)))
+    assert set(sources.shapes) == before

@@ -79,10 +79,14 @@ class ValidationReport:
 
 
 def validate(data: Graph, shapes: Graph, ontology: Graph | None = None) -> ValidationReport:
-    """Validate ``data`` against ``shapes`` (ontology axioms available for class checks)."""
+    """Validate ``data`` against ``shapes`` (ontology axioms available for class checks).
+
+    pySHACL gets a copy of the shapes: it adds RDFS/OWL axioms (``owl:Class rdfs:subClassOf
+    rdfs:Class`` …) to the shapes graph it is given, and the build publishes the shapes graph
+    after validating, so those extra triples went into the snapshot behind its triple counts."""
     conforms, results, _text = pyshacl.validate(
         data,
-        shacl_graph=shapes,
+        shacl_graph=copy_graph(shapes),
         ont_graph=ontology,
         inference="none",
         advanced=True,
@@ -90,6 +94,14 @@ def validate(data: Graph, shapes: Graph, ontology: Graph | None = None) -> Valid
     )
     violations = sorted(_violations(results, shapes), key=lambda v: (v.focus, v.path or "", v.message_en))
     return ValidationReport(bool(conforms), violations)
+
+
+def copy_graph(graph: Graph) -> Graph:
+    copy = Graph()
+    for prefix, namespace in graph.namespaces():
+        copy.bind(prefix, namespace, override=True)
+    copy += graph
+    return copy
 
 
 def _violations(results: Graph, shapes: Graph) -> list[Violation]:

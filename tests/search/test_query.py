@@ -17,7 +17,8 @@ ID = "https://w3id.org/veikart/id/"
 MEASURE_PLL = "tiltak/program-pasientens-legemiddelliste"
 
 RELEVANT = [
-    ("digihelse", "leveranse/56876000019903002"),  # the list's delivery "Digihelse: Felles innføringsløp"
+    ("digihelse", "leveranse/digihelse"),  # the activity's component named exactly so
+    ("digihelse felles innføringsløp", "leveranse/56876000019903002"),  # the list's "Digihelse: Felles innføringsløp"
     ("legemiddelliste", "delmal/2b"),
     ("legemiddelliste", MEASURE_PLL),
     ("PLL", "delmal/2b"),

@@ -26,7 +26,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "veikart_graph"
 QUERY_CALLS = {"select", "ask", "construct", "run", "query", "execute", "executemany", "executescript"}
 # Reviewed places whose query text is not made of constants alone, and why that is safe.
 REVIEWED = {
-    ("executor.py", "_child"): "runs the user's own SPARQL, in a query process (the /sparql endpoint)",
+    ("executor.py", "_answer"): "runs the user's own SPARQL, in a query process (the /sparql endpoint)",
     ("cli.py", "query"): "runs the user's own SPARQL from the command line",
     ("sparql.py", "run_query"): "hands the user's own SPARQL to the query pool",
     ("remote.py", "quads_for_pattern"): "splices str() of pyoxigraph terms: validated, N-Triples escaped",
