@@ -112,7 +112,33 @@ def _cell(values: list, index: int) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # Excel stores years as numbers
-    return str(value).strip()
+    text = str(value).strip()
+    if text.startswith("'") and formula_like(text[1:]):
+        text = text[1:].strip()  # the apostrophe an export put before a formula-like value
+    return text
+
+
+# Cells an export writes with a leading apostrophe (and an import reads without it): spreadsheet
+# programs take text starting with these as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MAX_SHEET_ROWS = 100_000
+MAX_SHEET_COLUMNS = 64
+
+
+def formula_like(value: str) -> bool:
+    return value.startswith(FORMULA_STARTS)
+
+
+def neutralised(value: str) -> str:
+    """A cell value that no spreadsheet program runs: formula-like text gets a leading ``'``."""
+    return "'" + value if formula_like(value) else value
+
+
+def formula_warnings(rows: list[Row]) -> list[str]:
+    """Cells that look like spreadsheet formulas (kept as text), for the import's report."""
+    return [f"row {row.number}, column {name}: begins like a formula ({value[:1]!r}); kept as text / "
+            f"rad {row.number}, kolonne {name}: begynner som en formel; beholdt som tekst"
+            for row in rows for name, value in row.cells.items() if formula_like(value)]
 
 
 def _read_csv(path: Path) -> list[list[str]]:
@@ -126,15 +152,36 @@ def _read_csv(path: Path) -> list[list[str]]:
 
 
 def _read_xlsx(path: Path) -> list[list]:
+    """The sheet's rows as they are in the file: the stored "dimension" is not trusted (a stale one
+    made read-only openpyxl drop rows silently), rows are read one at a time and empty ones are not
+    kept (a single cell at XFD1048576 padded every row to 16,384 columns and exhausted memory),
+    and a sheet with anything past ``MAX_SHEET_ROWS`` is refused, naming the row."""
     import openpyxl
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile/KeyError/ValueError for broken files
         raise SourceError(f"cannot read the Excel file / kan ikke lese Excel-filen: {exc}", where=str(path)) from exc
-    sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    book.close()
+    try:
+        sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
+        sheet.reset_dimensions()
+        rows: list[list] = []
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > MAX_SHEET_ROWS:
+                raise SourceError(
+                    f"the sheet goes on past row {MAX_SHEET_ROWS} (the most an import reads); delete the rows "
+                    f"below the table / arket fortsetter etter rad {MAX_SHEET_ROWS}; slett radene under tabellen",
+                    where=f"{path}:{number}")
+            rows.append(list(row[:MAX_SHEET_COLUMNS]) if any(v is not None for v in row) else [])
+            if any(v not in (None, "") for v in row[MAX_SHEET_COLUMNS:]):
+                raise SourceError(
+                    f"row {number} has values past column {MAX_SHEET_COLUMNS}; the table has "
+                    f"{len(COLUMNS)} columns / rad {number} har verdier etter kolonne {MAX_SHEET_COLUMNS}",
+                    where=f"{path}:{number}")
+    finally:
+        book.close()
+    while rows and not rows[-1]:
+        rows.pop()
     return rows
 
 
@@ -146,7 +193,7 @@ def write_csv(rows: list[dict[str, str]]) -> bytes:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({name: neutralised(value) for name, value in row.items()} for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -161,6 +208,10 @@ def write_xlsx(rows: list[dict[str, str]]) -> bytes:
     sheet.append(list(COLUMNS))
     for row in rows:
         sheet.append([row.get(name, "") for name in COLUMNS])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and formula_like(cell.value):
+                cell.data_type = "s"  # text, never a formula (openpyxl takes "=…" as one)
+                cell.quotePrefix = True
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
