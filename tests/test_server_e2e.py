@@ -62,6 +62,29 @@ def test_sparqlwrapper_post_and_construct_in_turtle_and_jsonld(server: str):
         assert len(rdflib.Graph().parse(data=response.read(), format="json-ld")) == 5
 
 
+CONSTRUCT_GOALS = "PREFIX vk: <https://w3id.org/veikart/def/> CONSTRUCT { ?g a vk:Goal } WHERE { ?g a vk:Goal }"
+DESCRIBE_GOAL = "DESCRIBE <https://w3id.org/veikart/id/mal/1>"
+
+
+@pytest.mark.parametrize("query,at_least", [(CONSTRUCT_GOALS, 5), (DESCRIBE_GOAL, 10)])
+@pytest.mark.parametrize("fmt", [None, XML, JSON, TURTLE])
+def test_sparqlwrapper_graph_queries_on_its_defaults(server: str, query: str, at_least: int, fmt: str | None):
+    """Issue 13: SPARQLWrapper sends ``format=xml`` (its default) or ``format=json`` with a
+    CONSTRUCT/DESCRIBE; they mean RDF/XML and JSON-LD there, not a 400 "unknown format"."""
+    sparql = SPARQLWrapper(server + "/sparql")
+    if fmt is not None:
+        sparql.setReturnFormat(fmt)
+    sparql.setQuery(query)
+    converted = sparql.queryAndConvert()
+    if isinstance(converted, rdflib.Graph):
+        graph = converted
+    elif isinstance(converted, dict | list):
+        graph = rdflib.Graph().parse(data=json.dumps(converted), format="json-ld")
+    else:
+        graph = rdflib.Graph().parse(data=converted, format="turtle")
+    assert len(graph) >= at_least
+
+
 def test_rdflib_sparqlstore(server: str):
     from rdflib.plugins.stores.sparqlstore import SPARQLStore
 

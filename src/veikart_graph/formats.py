@@ -54,6 +54,9 @@ ALIASES = {
     "turtle": "ttl", "ntriples": "nt", "n-triples": "nt", "json-ld": "jsonld", "rdf": "rdfxml",
     "rdf+xml": "rdfxml", "srj": "json", "srx": "xml", "nquads": "nq", "n-quads": "nq",
 }
+# What common clients send as ``format`` for a CONSTRUCT or DESCRIBE, meaning an RDF syntax:
+# SPARQLWrapper sends ``xml`` (its default) and ``json``; others send ``n3`` for Turtle.
+GRAPH_ALIASES = {"xml": "rdfxml", "json": "jsonld", "n3": "ttl", "application/json": "jsonld"}
 RDF_FORMATS = {
     "ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
     "rdfxml": ox.RdfFormat.RDF_XML, "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS,
@@ -73,10 +76,14 @@ def offers(kind: str) -> tuple[MediaType, ...]:
 
 
 def by_key(key: str, choices: Iterable[MediaType]) -> MediaType | None:
+    """The offer ``key`` names (a key, media type, suffix or alias); for an RDF graph, also the
+    meaning common clients give ``xml``, ``json`` and ``n3`` (RDF/XML, JSON-LD, Turtle)."""
+    choices = tuple(choices)
     wanted = ALIASES.get(key.lower(), key.lower())
-    for media in choices:
-        if wanted in (media.key, media.media_type, media.suffix):
-            return media
+    for candidate in (wanted, GRAPH_ALIASES.get(wanted) if any(m.key == "rdfxml" for m in choices) else None):
+        for media in choices:
+            if candidate in (media.key, media.media_type, media.suffix):
+                return media
     return None
 
 
