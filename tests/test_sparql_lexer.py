@@ -290,3 +290,34 @@ def test_lexer_accepts_what_the_engine_parses_and_sees_every_service_it_runs():
         if called:
             assert any(t.is_word("service") for t in tokens), text
     assert parsed > 30
+
+
+@pytest.mark.parametrize("text,expected", [
+    (r"SELECT * WHERE { <\u0078> :\u0070 ?xx\u0078 }", "SELECT * WHERE { <x> :p ?xxx }"),  # W3C syntax-esc-04
+    (r"\u0049NSERT DATA {}", "INSERT DATA {}"),  # the guard then reads the update the engine would run
+    (r'"a\\u0070"', r'"a\\u0070"'),  # an escaped backslash is no escape
+    (r'"a\\\u0070"', r'"a\\p"'),  # an escaped backslash, then an escape: the same string
+    (r'"\u0022" ?a\u003Ab ?b\u0020c <\u003E>', r'"\u0022" ?a\u003Ab ?b\u0020c <\u003E>'),  # structure stays
+    (r"?x\u00D7 ?y\uD800 ?z\U0001F600", "?x\\u00D7 ?y\\uD800 ?z\U0001F600"),  # × is no name character,
+    # a surrogate is none either; U+1F600 is one (PN_CHARS_BASE reaches U+EFFFF)
+])
+def test_name_escapes_are_decoded_as_section_19_2_says(text: str, expected: str):
+    from veikart_graph.sparql_lexer import decode_name_escapes
+
+    assert decode_name_escapes(text) == expected
+
+
+def test_name_escape_decoding_is_linear_on_backslash_runs():
+    """Bounded, not timed absolutely: 64 KB of backslashes against 64 KB of plain names."""
+    import time
+
+    from veikart_graph.sparql_lexer import decode_name_escapes
+
+    def seconds(text: str) -> float:
+        start = time.perf_counter()
+        decode_name_escapes(text)
+        return time.perf_counter() - start
+
+    baseline = min(seconds("?a\\u0070 " * 7000) for _ in range(3))
+    worst = min(seconds("\\" * 65536 + "u0070") for _ in range(3))
+    assert worst < max(20 * baseline, 0.05), (worst, baseline)

@@ -295,6 +295,34 @@ def unescape(text: str) -> str:
     return "".join(out)
 
 
+_NAME_ESCAPE = re.compile(rf"(?<!\\)((?:\\\\)*)\\(?:u({_HEX}{{4}})|U({_HEX}{{8}}))")
+_NAME_CHAR = re.compile(f"[{_CHARS}]")
+
+
+def decode_name_escapes(text: str) -> str:
+    """``text`` with the codepoint escapes that stand for a name character (``PN_CHARS``: letters,
+    digits, ``_``, ``-``, combining marks …) decoded wherever they are.
+
+    §19.2 decodes every escape before parsing; Oxigraph decodes them only inside strings and IRIs,
+    so ``?xx\\u0078`` or ``:\\u0070`` are syntax errors there. Inside a string or an IRI the engine
+    would decode such an escape to the same character, so decoding it here changes only names: from
+    an error to what the grammar means. Escapes of anything that could change the query's structure
+    (quotes, brackets, ``#``, ``<``, ``:``, whitespace) stay as they are, and an escaped backslash
+    (``\\\\u0070`` in a string) is not an escape. Linear: a match starts only where a run of
+    backslashes starts. The service applies it before the guard, so the guard and the engine read
+    the same text."""
+    if "\\u" not in text and "\\U" not in text:
+        return text
+
+    def decode(match: re.Match[str]) -> str:
+        code = int(match.group(2) or match.group(3), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or not _NAME_CHAR.fullmatch(chr(code)):
+            return match.group()
+        return match.group(1) + chr(code)
+
+    return _NAME_ESCAPE.sub(decode, text)
+
+
 _AS_ECHAR = {'"': '\\"', "'": "\\'", "\\": "\\\\", "\n": "\\n", "\r": "\\r"}
 _NOT_IN_IRI = frozenset('<>"{}|^`\\') | {chr(c) for c in range(0x21)}
 

@@ -3,6 +3,7 @@ query page (https://www.w3.org/TR/sparql11-protocol/, .../sparql11-service-descr
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 
@@ -14,6 +15,7 @@ from ..examples import load_examples
 from ..formats import GRAPH_TYPES, RESULT_TYPES, negotiate
 from ..guard import check_query, check_size
 from ..namespaces import GRAPH_SHAPES, PREFIXES, QUERYABLE_GRAPHS
+from ..sparql_lexer import decode_name_escapes
 from . import protocol
 from .state import get_state
 
@@ -44,6 +46,8 @@ def endpoint() -> Response:
 def run_query(parsed: protocol.Parsed, accept: str | None, fmt: str | None,
               max_bytes: int | None = None) -> Response:
     state = get_state()
+    # §19.2 escapes of name characters, decoded before the guard so it reads what the engine runs
+    parsed = dataclasses.replace(parsed, text=decode_name_escapes(parsed.text or ""))
     check_query(parsed.text or "", max_bytes=state.settings.max_query_bytes,
                 allowlist=state.settings.service_endpoints)
     started = time.perf_counter()
