@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -93,3 +94,16 @@ def loopback_host(body: bytes) -> Iterator[tuple[str, list[str]]]:
         yield f"http://127.0.0.1:{server.server_address[1]}/sparql", hits
     finally:
         server.shutdown()
+
+
+def post_query(base: str, query: str, accept: str = "application/sparql-results+json",
+               timeout: float = 30) -> tuple[int, bytes]:
+    """POST ``query`` to ``base``/sparql (SPARQL 1.1 Protocol §2.1.3, direct): status and body,
+    error statuses included."""
+    request = urllib.request.Request(base + "/sparql", data=query.encode("utf-8"),
+                                     headers={"Content-Type": "application/sparql-query", "Accept": accept})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.rdf_terms import COLUMNS, PANIC_SORTED, PANIC_VALUES, engine_inversions
-from tests.server import running_server
+from tests.server import post_query, running_server
 from veikart_graph.ordering import BLANK, sorted_terms, term_key
 
 pytestmark = pytest.mark.slow
@@ -33,15 +33,7 @@ def server(snapshot) -> str:
 
 
 def sparql(server: str, query: str) -> tuple[int, bytes]:
-    request = urllib.request.Request(
-        server + "/sparql", data=query.encode("utf-8"),
-        headers={"Content-Type": "application/sparql-query",
-                 "Accept": "application/sparql-results+json"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
+    return post_query(server, query)
 
 
 def select(server: str, query: str) -> list[dict[str, object]]:

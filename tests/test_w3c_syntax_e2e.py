@@ -9,15 +9,13 @@ syntax test is refused with 400 (SPARQL 1.1 Protocol §2.1.4, malformed query).
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 import rdflib
 from rdflib.collection import Collection
 
-from tests.server import running_server
+from tests.server import post_query, running_server
 
 pytestmark = pytest.mark.slow
 SUITES = Path(__file__).parent / "fixtures" / "w3c-sparql-syntax"
@@ -77,15 +75,8 @@ def server(snapshot) -> str:
 
 
 def ask(server: str, query: str) -> tuple[int, str]:
-    request = urllib.request.Request(
-        server + "/sparql", data=query.encode("utf-8"),
-        headers={"Content-Type": "application/sparql-query",
-                 "Accept": "application/sparql-results+json, text/turtle;q=0.9"})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, response.read().decode("utf-8")
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode("utf-8", "replace")
+    status, body = post_query(server, query, "application/sparql-results+json, text/turtle;q=0.9", timeout=60)
+    return status, body.decode("utf-8", "replace")
 
 
 def test_the_suites_are_all_here():
