@@ -41,9 +41,6 @@ DEVIATIONS = {
     "sparql10/syntax-sparql1/syntax-lit-08.rq":
         "SPARQL 1.0 only: '123.' is no longer a decimal in SPARQL 1.1 (§19.8 DECIMAL), so "
         "'123. .' is invalid 1.1; the engine implements 1.1",
-    "sparql10/syntax-sparql3/syn-bad-26.rq":
-        "'?x<?a&&?b>?y' must lex '<?a&&?b>' as one IRIREF (longest token, §19.8); the engine "
-        "and sparql_lexer read comparisons",
 }
 
 

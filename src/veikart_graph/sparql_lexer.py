@@ -19,10 +19,12 @@ It follows the terminals of the SPARQL 1.1 grammar (https://www.w3.org/TR/sparql
 ``<`` is the one place where the grammar's terminals overlap: ``<x>`` is an ``IRIREF`` and
 ``1<x>2`` is two comparisons. A longest-match tokenizer always takes the IRI; Oxigraph's parser
 takes the operator where an expression continues (after an operand, inside an expression's
-parentheses). The lexer does the same (it tracks which parentheses hold an expression), and
-where the two readings would differ in anything a check relies on (brackets, a comment, a
-string start inside the would-be IRI) it refuses the text whatever the context: ``1<(((2)))>3``
-cannot pass as one IRI to hide its nesting, nor ``?a<?b#>`` hide the rest of a line.
+parentheses). The lexer tracks which parentheses hold an expression: there, ``<`` that cannot
+start an IRIREF is less-than, and text the grammar reads as an IRIREF after an operand is refused
+(the grammar makes such a query invalid, W3C ``syn-bad-26``: ``?x<?a&&?b>?y``; the engine would
+read a comparison): ``1<(((2)))&&3>2`` cannot pass as one IRI to hide its nesting, nor as a
+comparison. Outside an expression, an IRIREF after an operand that would hide brackets or a
+string start (a collection ``(1 <(x)> 2)``) is refused too.
 
 Bare names are read by longest match (``LIMIT10`` is one WORD, ``SERVICE:x`` one PNAME_LN), but
 Oxigraph matches keywords without a word boundary (``LIMIT10`` is LIMIT 10 there, ``SERVICE:x``
@@ -216,11 +218,14 @@ class _Lexer:
         if not after_operand or self.brackets[-1:] not in (["("], ["e"]):
             return "IRIREF", iri.end()
         expression = self.brackets[-1] == "e"
-        if (_HIDES_IN_EXPRESSION if expression else _HIDES_IN_IRI).search(text, pos + 1, iri.end() - 1):
+        if expression or _HIDES_IN_IRI.search(text, pos + 1, iri.end() - 1):
+            # In an expression the grammar's longest match (§19.8) makes "<…>" an IRIREF, which
+            # cannot follow an operand (W3C syn-bad-26: ?x<?a&&?b>?y); the engine reads a
+            # comparison. Refused either way, so no reading can hide anything from the checks.
             raise LexError(
                 f"{_show(text[pos:iri.end()][:40])} reads both as an IRI and as a comparison; "
                 "write a space after '<' when it means less-than", text, pos)
-        return operator if expression else ("IRIREF", iri.end())
+        return "IRIREF", iri.end()
 
     def track(self, token: Token) -> None:
         """Keep the stack of open brackets, marking parentheses that hold an expression."""
