@@ -41,7 +41,6 @@ NOT_200 = {
 # out for the same reason (rdflib, Ruby SPARQL, Oxigraph's own test runner: "Decimal format
 # changed in SPARQL 1.1").
 INVALID_IN_SPARQL_11 = {"sparql10/syntax-sparql1/syntax-lit-08.rq": "DECIMAL needs digits after the point in 1.1"}
-DEVIATIONS: dict[str, str] = {}  # known deviations (strict xfail: a fix makes the test fail)
 
 
 def cases() -> list[tuple[str, bool]]:
@@ -60,11 +59,6 @@ def cases() -> list[tuple[str, bool]]:
 CASES = cases()
 
 
-def marks(path: str) -> list:
-    reason = DEVIATIONS.get(path)
-    return [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-
-
 @pytest.fixture(scope="module")
 def server(snapshot) -> str:
     with running_server(Path(snapshot.path).parents[1]) as base:
@@ -80,10 +74,10 @@ def test_the_suites_are_all_here():
     """212 positive and 76 negative tests (SPARQL 1.0 syntax 1-5, 1.1 query, 1.1 federation)."""
     assert sum(positive for _, positive in CASES) == 212
     assert sum(not positive for _, positive in CASES) == 76
-    assert set(NOT_200) | set(DEVIATIONS) | set(INVALID_IN_SPARQL_11) <= {path for path, _ in CASES}
+    assert set(NOT_200) | set(INVALID_IN_SPARQL_11) <= {path for path, _ in CASES}
 
 
-@pytest.mark.parametrize("path", [pytest.param(p, marks=marks(p), id=p) for p, positive in CASES if positive])
+@pytest.mark.parametrize("path", [pytest.param(p, id=p) for p, positive in CASES if positive])
 def test_valid_query_is_answered(server: str, path: str):
     status, body = ask(server, (SUITES / path).read_text(encoding="utf-8"))
     expected = 400 if path in INVALID_IN_SPARQL_11 else NOT_200.get(path, 200)
@@ -92,7 +86,7 @@ def test_valid_query_is_answered(server: str, path: str):
         assert CAP in body
 
 
-@pytest.mark.parametrize("path", [pytest.param(p, marks=marks(p), id=p) for p, positive in CASES if not positive])
+@pytest.mark.parametrize("path", [pytest.param(p, id=p) for p, positive in CASES if not positive])
 def test_invalid_query_is_refused(server: str, path: str):
     status, body = ask(server, (SUITES / path).read_text(encoding="utf-8"))
     assert status == 400, body[:500]
